@@ -1,0 +1,57 @@
+namespace CnnGpu.Kernels;
+
+/// <summary>
+/// Everything a 2-D convolution kernel needs to know about its NCHW operands.
+/// Weights are laid out <c>[OutChannels, InChannels/Groups, KernelH, KernelW]</c>.
+/// </summary>
+/// <param name="Batch">Images in the batch (N).</param>
+/// <param name="InChannels">Input channels (C).</param>
+/// <param name="InHeight">Input height (H).</param>
+/// <param name="InWidth">Input width (W).</param>
+/// <param name="OutChannels">Output channels (K).</param>
+/// <param name="OutHeight">Output height.</param>
+/// <param name="OutWidth">Output width.</param>
+/// <param name="KernelH">Filter height.</param>
+/// <param name="KernelW">Filter width.</param>
+/// <param name="StrideH">Vertical stride.</param>
+/// <param name="StrideW">Horizontal stride.</param>
+/// <param name="DilationH">Vertical dilation (1 = dense filter).</param>
+/// <param name="DilationW">Horizontal dilation (1 = dense filter).</param>
+/// <param name="PadTop">Zero rows added above the input.</param>
+/// <param name="PadLeft">Zero columns added left of the input.</param>
+/// <param name="Groups">Channel groups; <c>Groups == InChannels</c> is depthwise.</param>
+/// <param name="HasBias">Whether a per-output-channel bias is added.</param>
+public readonly record struct ConvGeometry(
+    int Batch, int InChannels, int InHeight, int InWidth,
+    int OutChannels, int OutHeight, int OutWidth,
+    int KernelH, int KernelW, int StrideH, int StrideW, int DilationH, int DilationW,
+    int PadTop, int PadLeft, int Groups, bool HasBias)
+{
+    // ILGPU rejects bool kernel parameters and structs holding one ("not blittable"), so the
+    // flag is stored as an int; the public shape (a bool property) is unchanged.
+    private readonly int hasBiasFlag = HasBias ? 1 : 0;
+
+    /// <summary>Whether a per-output-channel bias is added.</summary>
+    public bool HasBias
+    {
+        get => hasBiasFlag != 0;
+        init => hasBiasFlag = value ? 1 : 0;
+    }
+
+    /// <summary>Input channels seen by one filter.</summary>
+    public int InChannelsPerGroup => InChannels / Groups;
+
+    /// <summary>Output channels produced by one group.</summary>
+    public int OutChannelsPerGroup => OutChannels / Groups;
+
+    /// <summary>Number of output elements.</summary>
+    public int OutputLength => Batch * OutChannels * OutHeight * OutWidth;
+
+    /// <summary>
+    /// True for the 1x1, stride-1, unpadded, undilated case, which is a plain matrix product
+    /// per image and group (the bottleneck reduction of GoogLeNet and ResNet).
+    /// </summary>
+    public bool IsPointwise =>
+        KernelH == 1 && KernelW == 1 && StrideH == 1 && StrideW == 1 &&
+        PadTop == 0 && PadLeft == 0 && OutHeight == InHeight && OutWidth == InWidth;
+}

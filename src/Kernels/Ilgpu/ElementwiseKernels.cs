@@ -1,0 +1,45 @@
+using ILGPU;
+
+namespace CnnGpu.Kernels.Ilgpu;
+
+/// <summary>Residual add, SE channel scale, concat slice copy and copy (semantics: <see cref="Reference.ReferenceElementwise"/>).</summary>
+internal static class ElementwiseKernels
+{
+    /// <summary><c>y = a + b</c>.</summary>
+    public static void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length)
+    {
+        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        {
+            y[i] = a[i] + b[i];
+        }
+    }
+
+    /// <summary><c>y[n,c,h,w] = x[n,c,h,w]·s[n,c]</c>.</summary>
+    public static void ChannelScale(ArrayView<float> x, ArrayView<float> scale, ArrayView<float> y, ChannelGeometry g)
+    {
+        int length = g.Length;
+        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        {
+            y[i] = x[i] * scale[i / g.Inner];
+        }
+    }
+
+    /// <summary>Copies one concat input into its channel range of the output.</summary>
+    public static void ConcatInto(ArrayView<float> x, ArrayView<float> y, ConcatSlice slice)
+    {
+        int length = slice.Length;
+        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        {
+            y[slice.DestinationIndex(i)] = x[i];
+        }
+    }
+
+    /// <summary><c>y = x</c>.</summary>
+    public static void Copy(ArrayView<float> x, ArrayView<float> y, int length)
+    {
+        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        {
+            y[i] = x[i];
+        }
+    }
+}

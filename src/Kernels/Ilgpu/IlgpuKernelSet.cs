@@ -1,0 +1,399 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace CnnGpu.Kernels.Ilgpu;
+
+/// <summary>
+/// Every CNN kernel compiled once for one ILGPU <see cref="ILGPU.Runtime.Accelerator"/> (CUDA, OpenCL or the
+/// CPU simulator), with one launch method per op.
+/// </summary>
+/// <remarks>
+/// <para>Launches are asynchronous on the accelerator's default stream; nothing here synchronises, so the
+/// caller calls <see cref="Accelerator.Synchronize"/> before reading results. Operand views are NCHW,
+/// dense, and must belong to this accelerator. A launch whose output is empty does nothing.</para>
+/// <para><b>Bias convention.</b> When a geometry's <c>HasBias</c> is false the bias argument is never read
+/// and may be <see cref="ArrayView{T}.Empty"/> (or any view): the launcher passes the output view in its
+/// place, so no empty or foreign buffer ever reaches the device.</para>
+/// <para>Element kernels use grid-stride loops over a grid sized to the threads the device keeps
+/// resident. Outputs must not alias inputs except for the purely elementwise ops (Relu, Sigmoid, Add,
+/// ChannelScale, BatchNorm, Softmax, Copy), which may run in place.</para>
+/// <para>Transcendentals (softmax, sigmoid, LRN's power) are built on <c>exp2</c>/<c>log2</c>, which every
+/// backend lowers natively, so the context needs neither LibDevice nor ILGPU.Algorithms.</para>
+/// </remarks>
+public sealed class IlgpuKernelSet
+{
+    private const int PreferredGroupSize = 256;
+
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvGeometry> conv;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry, int> gemm;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, PoolGeometry> maxPool;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, PoolGeometry> avgPool;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> globalAvgPool;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, LrnGeometry> lrn;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry, float> batchNorm;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> relu;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> sigmoid;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ChannelGeometry> softmax;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> add;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry> channelScale;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConcatSlice> concatInto;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> copy;
+
+    private readonly int groupSize;
+    private readonly int maxGroups;
+    private readonly int maxGridZ;
+
+    /// <summary>Compiles every kernel for <paramref name="accelerator"/> (the expensive step; do it once).</summary>
+    /// <param name="accelerator">The device the kernels run on; it must outlive this set.</param>
+    public IlgpuKernelSet(Accelerator accelerator)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        Accelerator = accelerator;
+
+        int maxGroup = accelerator.MaxNumThreadsPerGroup;
+        int warp = Math.Max(1, accelerator.WarpSize);
+        int size = Math.Min(PreferredGroupSize, maxGroup);
+        groupSize = size >= warp ? size / warp * warp : size;
+        int perMultiprocessor = Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / groupSize);
+        maxGroups = Math.Max(1, accelerator.NumMultiprocessors * perMultiprocessor);
+        maxGridZ = accelerator.AcceleratorType == AcceleratorType.CPU ? int.MaxValue : 65535;
+
+        int tile = 16;
+        while (tile > 1 && tile * tile > maxGroup)
+        {
+            tile /= 2;
+        }
+
+        GemmThreadsPerSide = tile;
+        string? slice = Environment.GetEnvironmentVariable("CNNGPU_SLICEK");
+        GemmSliceK = slice is null ? Math.Max(tile, 16) : int.Parse(slice, System.Globalization.CultureInfo.InvariantCulture);
+
+        conv = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvGeometry>(ConvolutionKernels.Direct);
+        gemm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry, int>(GemmKernels.Tiled);
+        maxPool = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, PoolGeometry>(PoolingKernels.MaxPool);
+        avgPool = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, PoolGeometry>(PoolingKernels.AvgPool);
+        globalAvgPool = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(PoolingKernels.GlobalAvgPool);
+        lrn = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, LrnGeometry>(NormalizationKernels.Lrn);
+        batchNorm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry, float>(NormalizationKernels.BatchNorm);
+        relu = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Relu);
+        sigmoid = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Sigmoid);
+        softmax = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ChannelGeometry>(ActivationKernels.Softmax);
+        add = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ElementwiseKernels.Add);
+        channelScale = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry>(ElementwiseKernels.ChannelScale);
+        concatInto = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ConcatSlice>(ElementwiseKernels.ConcatInto);
+        copy = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ElementwiseKernels.Copy);
+    }
+
+    /// <summary>The accelerator the kernels were compiled for.</summary>
+    public Accelerator Accelerator { get; }
+
+    /// <summary>GEMM group side T (a T×T group computes a 4T×4T block of C): 16 where the device allows 256 threads per group, else the largest power of two that fits.</summary>
+    public int GemmThreadsPerSide { get; }
+
+    /// <summary>GEMM K depth staged in shared memory per barrier pair.</summary>
+    public int GemmSliceK { get; }
+
+    /// <summary>
+    /// 2-D convolution <c>y = conv(x, w) + bias</c>. Pointwise convolutions
+    /// (<see cref="ConvGeometry.IsPointwise"/>) run as the tiled GEMM of
+    /// <see cref="GemmGeometry.ForPointwiseConv"/>; everything else runs the direct kernel.
+    /// </summary>
+    /// <param name="x">Input <c>[N, C, H, W]</c>.</param>
+    /// <param name="w">Filters <c>[K, C/groups, KH, KW]</c>.</param>
+    /// <param name="bias">Bias <c>[K]</c>; ignored (may be empty) unless <see cref="ConvGeometry.HasBias"/>.</param>
+    /// <param name="y">Output <c>[N, K, OH, OW]</c>; must not alias <paramref name="x"/>.</param>
+    /// <param name="g">Geometry.</param>
+    public void Conv2d(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y, in ConvGeometry g)
+    {
+        if (g.Groups <= 0 || g.InChannels % g.Groups != 0 || g.OutChannels % g.Groups != 0)
+        {
+            throw new ArgumentException($"Conv2d: {g.InChannels} input and {g.OutChannels} output channels do not split into {g.Groups} groups.", nameof(g));
+        }
+
+        if (g.OutputLength == 0)
+        {
+            return;
+        }
+
+        Require(x, (long)g.Batch * g.InChannels * g.InHeight * g.InWidth, "Conv2d", nameof(x));
+        Require(w, (long)g.OutChannels * g.InChannelsPerGroup * g.KernelH * g.KernelW, "Conv2d", nameof(w));
+        Require(y, g.OutputLength, "Conv2d", nameof(y));
+        if (g.HasBias)
+        {
+            Require(bias, g.OutChannels, "Conv2d", nameof(bias));
+        }
+
+        if (g.IsPointwise)
+        {
+            var pointwise = GemmGeometry.ForPointwiseConv(g);
+            Gemm(w, x, bias, y, pointwise);
+            return;
+        }
+
+        conv(LinearConfig(g.OutputLength), x, w, g.HasBias ? bias : y, y, g);
+    }
+
+    /// <summary>
+    /// Strided, batched, grouped matrix product <c>C = A·B (+ bias)</c> (a fully connected layer is
+    /// <see cref="GemmGeometry.ForFullyConnected"/>), shared-memory tiled; any M, N, K.
+    /// </summary>
+    /// <param name="a">Operand A.</param>
+    /// <param name="b">Operand B.</param>
+    /// <param name="bias">Bias terms; ignored (may be empty) unless <see cref="GemmGeometry.HasBias"/>.</param>
+    /// <param name="c">Result; must not alias A or B.</param>
+    /// <param name="g">Shapes and strides (non-negative).</param>
+    public void Gemm(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, in GemmGeometry g)
+    {
+        if (g.M <= 0 || g.N <= 0 || g.BatchCount <= 0 || g.GroupCount <= 0)
+        {
+            return;
+        }
+
+        if (g.K > 0)
+        {
+            Require(a, 1 + MaxOffset(g.BatchCount, g.ABatchStride, g.GroupCount, g.AGroupStride, g.M, g.ARowStride, g.K, g.AColStride), "Gemm", nameof(a));
+            Require(b, 1 + MaxOffset(g.BatchCount, g.BBatchStride, g.GroupCount, g.BGroupStride, g.K, g.BRowStride, g.N, g.BColStride), "Gemm", nameof(b));
+        }
+
+        Require(c, 1 + MaxOffset(g.BatchCount, g.CBatchStride, g.GroupCount, g.CGroupStride, g.M, g.CRowStride, g.N, g.CColStride), "Gemm", nameof(c));
+        if (g.HasBias)
+        {
+            Require(bias, 1 + MaxOffset(1, 0, g.GroupCount, g.BiasGroupStride, g.M, g.BiasRowStride, g.N, g.BiasColStride), "Gemm", nameof(bias));
+        }
+
+        int t = GemmThreadsPerSide;
+        int block = GemmKernels.MicroTile * t;
+        int slices = g.BatchCount * g.GroupCount;
+        var config = new KernelConfig(
+            new Index3D((g.N + block - 1) / block, (g.M + block - 1) / block, Math.Min(slices, maxGridZ)),
+            new Index3D(t, t, 1),
+            SharedMemoryConfig.RequestDynamic<float>(GemmKernels.SharedFloats(t, GemmSliceK)));
+        gemm(config, a, b, g.HasBias ? bias : c, c, g, GemmSliceK);
+    }
+
+    /// <summary>Max pooling; padding never wins.</summary>
+    /// <param name="x">Input <c>[N, C, H, W]</c>.</param>
+    /// <param name="y">Output <c>[N, C, OH, OW]</c>; must not alias <paramref name="x"/>.</param>
+    /// <param name="g">Window geometry.</param>
+    public void MaxPool(ArrayView<float> x, ArrayView<float> y, in PoolGeometry g)
+    {
+        if (RequirePool(x, y, g, "MaxPool"))
+        {
+            maxPool(LinearConfig(g.OutputLength), x, y, g);
+        }
+    }
+
+    /// <summary>Average pooling with the divisor rule of <see cref="PoolGeometry"/>.</summary>
+    /// <param name="x">Input <c>[N, C, H, W]</c>.</param>
+    /// <param name="y">Output <c>[N, C, OH, OW]</c>; must not alias <paramref name="x"/>.</param>
+    /// <param name="g">Window geometry.</param>
+    public void AvgPool(ArrayView<float> x, ArrayView<float> y, in PoolGeometry g)
+    {
+        if (RequirePool(x, y, g, "AvgPool"))
+        {
+            avgPool(LinearConfig(g.OutputLength), x, y, g);
+        }
+    }
+
+    /// <summary>Mean of each channel plane: <c>[N, C, H, W] → [N, C]</c>.</summary>
+    /// <param name="x">Input.</param>
+    /// <param name="y">Output, one value per plane.</param>
+    /// <param name="planes">N·C.</param>
+    /// <param name="spatial">H·W (positive when <paramref name="planes"/> is).</param>
+    public void GlobalAvgPool(ArrayView<float> x, ArrayView<float> y, int planes, int spatial)
+    {
+        if (planes <= 0)
+        {
+            return;
+        }
+
+        if (spatial <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spatial), spatial, "GlobalAvgPool: the plane size must be positive.");
+        }
+
+        Require(x, (long)planes * spatial, "GlobalAvgPool", nameof(x));
+        Require(y, planes, "GlobalAvgPool", nameof(y));
+        globalAvgPool(LinearConfig(planes), x, y, planes, spatial);
+    }
+
+    /// <summary>Local response normalisation across channels (ONNX).</summary>
+    /// <param name="x">Input <c>[N, C, H, W]</c>.</param>
+    /// <param name="y">Output, same shape; must not alias <paramref name="x"/>.</param>
+    /// <param name="g">Window and constants.</param>
+    public void Lrn(ArrayView<float> x, ArrayView<float> y, in LrnGeometry g)
+    {
+        if (g.Length <= 0)
+        {
+            return;
+        }
+
+        Require(x, g.Length, "Lrn", nameof(x));
+        Require(y, g.Length, "Lrn", nameof(y));
+        lrn(LinearConfig(g.Length), x, y, g);
+    }
+
+    /// <summary>Inference batch norm <c>y = scale·(x − mean)/√(var + ε) + bias</c> per channel.</summary>
+    /// <param name="x">Input.</param>
+    /// <param name="scale">γ per channel.</param>
+    /// <param name="bias">β per channel.</param>
+    /// <param name="mean">Running mean per channel.</param>
+    /// <param name="variance">Running variance per channel.</param>
+    /// <param name="y">Output (may be <paramref name="x"/>).</param>
+    /// <param name="g">(N, C, H·W).</param>
+    /// <param name="epsilon">Added to the variance.</param>
+    public void BatchNorm(
+        ArrayView<float> x, ArrayView<float> scale, ArrayView<float> bias, ArrayView<float> mean,
+        ArrayView<float> variance, ArrayView<float> y, in ChannelGeometry g, float epsilon)
+    {
+        if (g.Length <= 0)
+        {
+            return;
+        }
+
+        Require(x, g.Length, "BatchNorm", nameof(x));
+        Require(y, g.Length, "BatchNorm", nameof(y));
+        Require(scale, g.Channels, "BatchNorm", nameof(scale));
+        Require(bias, g.Channels, "BatchNorm", nameof(bias));
+        Require(mean, g.Channels, "BatchNorm", nameof(mean));
+        Require(variance, g.Channels, "BatchNorm", nameof(variance));
+        batchNorm(LinearConfig(g.Length), x, scale, bias, mean, variance, y, g, epsilon);
+    }
+
+    /// <summary><c>y = max(x, 0)</c> over the first <paramref name="length"/> elements.</summary>
+    /// <param name="x">Input.</param>
+    /// <param name="y">Output (may be <paramref name="x"/>).</param>
+    /// <param name="length">Elements; defaults to all of <paramref name="y"/>.</param>
+    public void Relu(ArrayView<float> x, ArrayView<float> y, int length = -1) =>
+        Unary(relu, x, y, length, "Relu");
+
+    /// <summary><c>y = 1/(1 + e^−x)</c>, finite for every finite input.</summary>
+    /// <param name="x">Input.</param>
+    /// <param name="y">Output (may be <paramref name="x"/>).</param>
+    /// <param name="length">Elements; defaults to all of <paramref name="y"/>.</param>
+    public void Sigmoid(ArrayView<float> x, ArrayView<float> y, int length = -1) =>
+        Unary(sigmoid, x, y, length, "Sigmoid");
+
+    /// <summary>Numerically stable (max-subtracted) softmax along the channel axis of <paramref name="g"/>.</summary>
+    /// <param name="x">Input.</param>
+    /// <param name="y">Output (may be <paramref name="x"/>).</param>
+    /// <param name="g">(rows, axis length, trailing elements).</param>
+    public void Softmax(ArrayView<float> x, ArrayView<float> y, in ChannelGeometry g)
+    {
+        if (g.Length <= 0)
+        {
+            return;
+        }
+
+        Require(x, g.Length, "Softmax", nameof(x));
+        Require(y, g.Length, "Softmax", nameof(y));
+        softmax(LinearConfig((long)g.Outer * g.Inner), x, y, g);
+    }
+
+    /// <summary><c>y = a + b</c> over the first <paramref name="length"/> elements.</summary>
+    /// <param name="a">First addend.</param>
+    /// <param name="b">Second addend.</param>
+    /// <param name="y">Sum (may be <paramref name="a"/> or <paramref name="b"/>).</param>
+    /// <param name="length">Elements; defaults to all of <paramref name="y"/>.</param>
+    public void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length = -1)
+    {
+        int n = length < 0 ? checked((int)y.Length) : length;
+        if (n == 0)
+        {
+            return;
+        }
+
+        Require(a, n, "Add", nameof(a));
+        Require(b, n, "Add", nameof(b));
+        Require(y, n, "Add", nameof(y));
+        add(LinearConfig(n), a, b, y, n);
+    }
+
+    /// <summary>SE gating <c>y[n,c,h,w] = x[n,c,h,w]·s[n,c]</c>.</summary>
+    /// <param name="x">Input <c>[N, C, H, W]</c>.</param>
+    /// <param name="scale">Gates <c>[N, C]</c>.</param>
+    /// <param name="y">Output (may be <paramref name="x"/>).</param>
+    /// <param name="g">(N, C, H·W).</param>
+    public void ChannelScale(ArrayView<float> x, ArrayView<float> scale, ArrayView<float> y, in ChannelGeometry g)
+    {
+        if (g.Length <= 0)
+        {
+            return;
+        }
+
+        Require(x, g.Length, "ChannelScale", nameof(x));
+        Require(scale, (long)g.Outer * g.Channels, "ChannelScale", nameof(scale));
+        Require(y, g.Length, "ChannelScale", nameof(y));
+        channelScale(LinearConfig(g.Length), x, scale, y, g);
+    }
+
+    /// <summary>Copies one concat input into its channel range of the whole output.</summary>
+    /// <param name="x">The input <c>[N, Cin, H, W]</c>.</param>
+    /// <param name="y">The concatenated output <c>[N, Cout, H, W]</c>.</param>
+    /// <param name="slice">Where the input lands.</param>
+    public void ConcatInto(ArrayView<float> x, ArrayView<float> y, in ConcatSlice slice)
+    {
+        if (slice.Length <= 0)
+        {
+            return;
+        }
+
+        if (slice.DestinationChannelOffset < 0 || slice.DestinationChannelOffset + slice.SourceChannels > slice.DestinationChannels)
+        {
+            throw new ArgumentException($"ConcatInto: channels [{slice.DestinationChannelOffset}, {slice.DestinationChannelOffset + slice.SourceChannels}) do not fit in {slice.DestinationChannels}.", nameof(slice));
+        }
+
+        Require(x, slice.Length, "ConcatInto", nameof(x));
+        Require(y, (long)slice.Batch * slice.DestinationChannels * slice.Spatial, "ConcatInto", nameof(y));
+        concatInto(LinearConfig(slice.Length), x, y, slice);
+    }
+
+    /// <summary><c>y = x</c> over the first <paramref name="length"/> elements.</summary>
+    /// <param name="x">Source.</param>
+    /// <param name="y">Destination.</param>
+    /// <param name="length">Elements; defaults to all of <paramref name="y"/>.</param>
+    public void Copy(ArrayView<float> x, ArrayView<float> y, int length = -1) =>
+        Unary(copy, x, y, length, "Copy");
+
+    private void Unary(Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> kernel, ArrayView<float> x, ArrayView<float> y, int length, string op)
+    {
+        int n = length < 0 ? checked((int)y.Length) : length;
+        if (n == 0)
+        {
+            return;
+        }
+
+        Require(x, n, op, nameof(x));
+        Require(y, n, op, nameof(y));
+        kernel(LinearConfig(n), x, y, n);
+    }
+
+    private static bool RequirePool(ArrayView<float> x, ArrayView<float> y, in PoolGeometry g, string op)
+    {
+        if (g.OutputLength <= 0)
+        {
+            return false;
+        }
+
+        Require(x, (long)g.Batch * g.Channels * g.InHeight * g.InWidth, op, nameof(x));
+        Require(y, g.OutputLength, op, nameof(y));
+        return true;
+    }
+
+    private KernelConfig LinearConfig(long work)
+    {
+        long groups = Math.Min((work + groupSize - 1) / groupSize, maxGroups);
+        return new KernelConfig((int)groups, groupSize);
+    }
+
+    private static long MaxOffset(int d0, int s0, int d1, int s1, int d2, int s2, int d3, int s3) =>
+        ((long)(d0 - 1) * s0) + ((long)(d1 - 1) * s1) + ((long)(d2 - 1) * s2) + ((long)(d3 - 1) * s3);
+
+    private static void Require(ArrayView<float> view, long elements, string op, string name)
+    {
+        if (view.Length < elements)
+        {
+            throw new ArgumentException($"{op}: '{name}' holds {view.Length} elements but the geometry needs {elements}.", name);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using CnnGpu.Runtime.Backends.Ilgpu;
+using CnnGpu.Runtime.Backends.Reference;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
+namespace CnnGpu.Runtime.Backends;
+
+/// <summary>
+/// Lists devices and opens backends by name: <c>auto</c> (CUDA &gt; OpenCL &gt; ILGPU CPU),
+/// <c>reference</c>, <c>ilgpu-cpu</c>, <c>cuda[:index]</c>, <c>opencl[:index]</c>.
+/// </summary>
+public static class BackendFactory
+{
+    /// <summary>The backend names <see cref="Open"/> accepts (an index may follow cuda and opencl).</summary>
+    public static IReadOnlyList<string> Names { get; } = ["auto", "reference", "ilgpu-cpu", "cuda", "opencl"];
+
+    /// <summary>Every device present, reference and ILGPU CPU first, then GPUs.</summary>
+    public static IReadOnlyList<DeviceInfo> ListDevices()
+    {
+        var devices = new List<DeviceInfo>
+        {
+            new(ReferenceBackend.BackendName, DeviceKind.Reference, "scalar reference kernels (host)", -1, 1, 1, 1),
+            Describe(IlgpuCpuConfig.CreateDevice(), DeviceKind.IlgpuCpu, "ilgpu-cpu"),
+        };
+        devices.AddRange(ListGpus(DeviceKind.Cuda));
+        devices.AddRange(ListGpus(DeviceKind.OpenCL));
+        return devices;
+    }
+
+    /// <summary>The device <c>auto</c> picks: the first CUDA GPU, else the first OpenCL GPU, else the ILGPU CPU accelerator.</summary>
+    public static string ResolveAuto() =>
+        ListGpus(DeviceKind.Cuda).Concat(ListGpus(DeviceKind.OpenCL)).Select(d => d.Id).FirstOrDefault() ?? "ilgpu-cpu";
+
+    /// <summary>Opens a backend by name.</summary>
+    /// <param name="name">One of <see cref="Names"/>, optionally with <c>:index</c> for GPUs.</param>
+    /// <exception cref="DeviceException">No such device, or it could not be opened.</exception>
+    public static IBackend Open(string name = "auto")
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string id = name.Trim().ToLowerInvariant();
+        if (id == "auto")
+        {
+            id = ResolveAuto();
+        }
+
+        string kindName = id.Split(':')[0];
+        int index = ParseIndex(id);
+        return kindName switch
+        {
+            ReferenceBackend.BackendName => new ReferenceBackend(),
+            "ilgpu-cpu" => OpenIlgpu(DeviceKind.IlgpuCpu, 0),
+            "cuda" => OpenIlgpu(DeviceKind.Cuda, index),
+            "opencl" => OpenIlgpu(DeviceKind.OpenCL, index),
+            _ => throw new DeviceException($"Unknown backend '{name}'. Choose one of: {string.Join(", ", Names)} (cuda and opencl take an optional :index)."),
+        };
+    }
+
+    private static int ParseIndex(string id)
+    {
+        int colon = id.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return 0;
+        }
+
+        return int.TryParse(id.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+            ? index
+            : throw new DeviceException($"Device index in '{id}' is not a number.");
+    }
+
+    private static IlgpuBackend OpenIlgpu(DeviceKind kind, int index)
+    {
+        string id = kind == DeviceKind.IlgpuCpu ? "ilgpu-cpu" : $"{KindPrefix(kind)}:{index}";
+        Context? context = null;
+        try
+        {
+            context = CreateContext(kind);
+            var devices = DevicesOf(context, kind);
+            if (index >= devices.Count)
+            {
+                throw new DeviceException(devices.Count == 0
+                    ? $"No {kind} device is available (asked for {id})."
+                    : $"There is no {id}: only {devices.Count} {kind} device(s).");
+            }
+
+            var device = devices[index];
+            var info = Describe(device, kind, id);
+            Accelerator accelerator = device is CPUDevice cpu
+                ? cpu.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel)
+                : device.CreateAccelerator(context);
+            return new IlgpuBackend(context, accelerator, info);
+        }
+        catch (DeviceException)
+        {
+            context?.Dispose();
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            context?.Dispose();
+            throw new DeviceException($"Opening {id} failed: {e.Message}", e);
+        }
+    }
+
+    private static IReadOnlyList<DeviceInfo> ListGpus(DeviceKind kind)
+    {
+        try
+        {
+            using var context = CreateContext(kind);
+            var devices = DevicesOf(context, kind);
+            return [.. devices.Select((d, i) => Describe(d, kind, $"{KindPrefix(kind)}:{i}"))];
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or AcceleratorException or InvalidOperationException or EntryPointNotFoundException)
+        {
+            // A missing or broken driver means "no such device", not a failure of the caller.
+            return [];
+        }
+    }
+
+    private static Context CreateContext(DeviceKind kind) => kind switch
+    {
+        DeviceKind.Cuda => Context.Create(b => b.Cuda()),
+        DeviceKind.OpenCL => Context.Create(b => b.OpenCL()),
+        _ => Context.Create(b => b.CPU(IlgpuCpuConfig.CreateDevice())),
+    };
+
+    private static List<Device> DevicesOf(Context context, DeviceKind kind) => kind switch
+    {
+        DeviceKind.Cuda => [.. context.GetDevices<CudaDevice>()],
+        DeviceKind.OpenCL => [.. context.GetDevices<CLDevice>()],
+        _ => [.. context.GetDevices<CPUDevice>()],
+    };
+
+    private static string KindPrefix(DeviceKind kind) => kind == DeviceKind.Cuda ? "cuda" : "opencl";
+
+    private static DeviceInfo Describe(Device device, DeviceKind kind, string id) =>
+        new(id, kind, device.Name, kind == DeviceKind.IlgpuCpu ? -1 : device.MemorySize, device.NumMultiprocessors, device.MaxNumThreadsPerGroup, device.WarpSize);
+}

@@ -1,0 +1,27 @@
+namespace CnnGpu.Runtime.Backends;
+
+/// <summary>The kinds of device a backend can run on.</summary>
+public enum DeviceKind
+{
+    /// <summary>The scalar reference kernels on the host.</summary>
+    Reference,
+
+    /// <summary>ILGPU's CPU accelerator (a GPU simulator: correct, slow).</summary>
+    IlgpuCpu,
+
+    /// <summary>An NVIDIA GPU through ILGPU's CUDA backend.</summary>
+    Cuda,
+
+    /// <summary>An OpenCL 2.0+ GPU through ILGPU's OpenCL backend.</summary>
+    OpenCL,
+}
+
+/// <summary>A device a backend can be opened on.</summary>
+/// <param name="Id">What to pass to <see cref="BackendFactory.Open"/>: <c>reference</c>, <c>ilgpu-cpu</c>, <c>cuda:0</c>, <c>opencl:0</c>.</param>
+/// <param name="Kind">Device kind.</param>
+/// <param name="Name">Device name as the driver reports it.</param>
+/// <param name="MemoryBytes">Device memory, or −1 when unbounded/unknown (host memory).</param>
+/// <param name="ComputeUnits">Multiprocessors or compute units.</param>
+/// <param name="MaxThreadsPerGroup">Largest thread group.</param>
+/// <param name="WarpSize">Threads per warp/wavefront.</param>
+public sealed record DeviceInfo(string Id, DeviceKind Kind, string Name, long MemoryBytes, int ComputeUnits, int MaxThreadsPerGroup, int WarpSize);

@@ -1,0 +1,147 @@
+using CnnGpu.Kernels;
+using CnnGpu.Kernels.Ilgpu;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace CnnGpu.Runtime.Backends.Ilgpu;
+
+/// <summary>
+/// Runs the ILGPU kernels on one accelerator (CUDA, OpenCL or the CPU simulator). Owns the ILGPU
+/// context, the accelerator and the compiled kernels; dispose it to release them.
+/// Open one through <see cref="BackendFactory.Open"/>.
+/// </summary>
+public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
+{
+    private readonly Context _context;
+    private readonly Accelerator _accelerator;
+    private readonly IlgpuKernelSet _kernels;
+
+    internal IlgpuBackend(Context context, Accelerator accelerator, DeviceInfo device)
+    {
+        _context = context;
+        _accelerator = accelerator;
+        Device = device;
+        try
+        {
+            _kernels = new IlgpuKernelSet(accelerator);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            accelerator.Dispose();
+            context.Dispose();
+            throw new DeviceException($"Compiling the kernels for {device.Id} ({device.Name}) failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The device this backend runs on.</summary>
+    public DeviceInfo Device { get; }
+
+    /// <inheritdoc/>
+    public override string Name => Device.Kind switch
+    {
+        DeviceKind.Cuda => "cuda",
+        DeviceKind.OpenCL => "opencl",
+        _ => "ilgpu-cpu",
+    };
+
+    /// <inheritdoc/>
+    public override string DeviceName => $"{Device.Id}: {Device.Name}";
+
+    /// <inheritdoc/>
+    public override IDeviceBuffer Allocate(int length)
+    {
+        try
+        {
+            return new IlgpuBuffer(_accelerator, length);
+        }
+        catch (Exception e) when (e is AcceleratorException or OutOfMemoryException or InvalidOperationException)
+        {
+            throw new DeviceException($"Allocating {length} floats on {Device.Id} ({Device.Name}) failed: {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination)
+    {
+        if (source.IsEmpty)
+        {
+            return;
+        }
+
+        ((IlgpuBuffer)destination).View.SubView(0, source.Length).CopyFromCPU(source);
+    }
+
+    /// <inheritdoc/>
+    public override void Download(IDeviceBuffer source, Span<float> destination)
+    {
+        Synchronize();
+        if (destination.IsEmpty)
+        {
+            return;
+        }
+
+        ((IlgpuBuffer)source).View.SubView(0, destination.Length).CopyToCPU(destination);
+    }
+
+    /// <inheritdoc/>
+    public override void Synchronize() => _accelerator.Synchronize();
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _accelerator.Dispose();
+            _context.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <inheritdoc/>
+    protected override void Conv2d(IlgpuBuffer x, IlgpuBuffer w, IlgpuBuffer? bias, IlgpuBuffer y, in ConvGeometry g) =>
+        _kernels.Conv2d(x.View, w.View, bias?.View ?? ArrayView<float>.Empty, y.View, g);
+
+    /// <inheritdoc/>
+    protected override void Gemm(IlgpuBuffer a, IlgpuBuffer b, IlgpuBuffer? bias, IlgpuBuffer c, in GemmGeometry g) =>
+        _kernels.Gemm(a.View, b.View, bias?.View ?? ArrayView<float>.Empty, c.View, g);
+
+    /// <inheritdoc/>
+    protected override void MaxPool(IlgpuBuffer x, IlgpuBuffer y, in PoolGeometry g) => _kernels.MaxPool(x.View, y.View, g);
+
+    /// <inheritdoc/>
+    protected override void AvgPool(IlgpuBuffer x, IlgpuBuffer y, in PoolGeometry g) => _kernels.AvgPool(x.View, y.View, g);
+
+    /// <inheritdoc/>
+    protected override void GlobalAvgPool(IlgpuBuffer x, IlgpuBuffer y, int planes, int spatial) =>
+        _kernels.GlobalAvgPool(x.View, y.View, planes, spatial);
+
+    /// <inheritdoc/>
+    protected override void Lrn(IlgpuBuffer x, IlgpuBuffer y, in LrnGeometry g) => _kernels.Lrn(x.View, y.View, g);
+
+    /// <inheritdoc/>
+    protected override void BatchNorm(IlgpuBuffer x, IlgpuBuffer scale, IlgpuBuffer bias, IlgpuBuffer mean, IlgpuBuffer variance, IlgpuBuffer y, in ChannelGeometry g, float epsilon) =>
+        _kernels.BatchNorm(x.View, scale.View, bias.View, mean.View, variance.View, y.View, g, epsilon);
+
+    /// <inheritdoc/>
+    protected override void Relu(IlgpuBuffer x, IlgpuBuffer y, int length) => _kernels.Relu(x.View, y.View, length);
+
+    /// <inheritdoc/>
+    protected override void Sigmoid(IlgpuBuffer x, IlgpuBuffer y, int length) => _kernels.Sigmoid(x.View, y.View, length);
+
+    /// <inheritdoc/>
+    protected override void Softmax(IlgpuBuffer x, IlgpuBuffer y, in ChannelGeometry g) => _kernels.Softmax(x.View, y.View, g);
+
+    /// <inheritdoc/>
+    protected override void ChannelScale(IlgpuBuffer x, IlgpuBuffer scale, IlgpuBuffer y, in ChannelGeometry g) =>
+        _kernels.ChannelScale(x.View, scale.View, y.View, g);
+
+    /// <inheritdoc/>
+    protected override void Add(IlgpuBuffer a, IlgpuBuffer b, IlgpuBuffer y, int length) => _kernels.Add(a.View, b.View, y.View, length);
+
+    /// <inheritdoc/>
+    protected override void ConcatInto(IlgpuBuffer x, IlgpuBuffer y, in ConcatSlice slice) => _kernels.ConcatInto(x.View, y.View, slice);
+
+    /// <inheritdoc/>
+    protected override void Copy(IlgpuBuffer x, IlgpuBuffer y, int length) => _kernels.Copy(x.View, y.View, length);
+}

@@ -1,0 +1,163 @@
+using CnnGpu.Runtime.Backends.Reference;
+using CnnGpu.Runtime.Graph;
+using CnnGpu.Runtime.Tensors;
+using CnnGpu.Tests.Support;
+
+namespace CnnGpu.Tests.Kernels;
+
+/// <summary>
+/// Every op of an optimised backend against the scalar reference over a parameter grid, with
+/// |a − e| ≤ 1e-5 + 1e-4·|e|. One subclass per accelerator; absent devices skip with the reason.
+/// </summary>
+public abstract class BackendConformanceTests(BackendFixture fixture)
+{
+    private static readonly ReferenceBackend Truth = new();
+
+    public static TheoryData<string> ConvCases => [.. ConvCase.Grid().Select(c => c.ToString())];
+
+    public static TheoryData<string> PoolCases => [.. PoolCase.Grid().Select(c => c.ToString())];
+
+    [SkippableTheory]
+    [MemberData(nameof(ConvCases))]
+    public void Conv2d_matches_reference(string spec)
+    {
+        var c = ConvCase.Parse(spec);
+        var x = RandomData.Symmetric(1, c.N, c.C, c.H, c.W);
+        var w = RandomData.Symmetric(2, c.Filters, c.C / c.Groups, c.KernelH, c.KernelW);
+        Tensor[] parameters = c.Bias ? [w, RandomData.Symmetric(3, c.Filters)] : [w];
+        Compare(spec, OpKind.Conv2d, c.Attrs, [x], parameters);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(PoolCases))]
+    public void MaxPool_matches_reference(string spec)
+    {
+        var c = PoolCase.Parse(spec);
+        Compare(spec, OpKind.MaxPool, new MaxPoolAttrs(c.Window), [RandomData.Symmetric(4, c.N, c.C, c.H, c.W)], [], exact: true);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(PoolCases))]
+    public void AvgPool_matches_reference(string spec)
+    {
+        var c = PoolCase.Parse(spec);
+        Compare(spec, OpKind.AvgPool, new AvgPoolAttrs(c.Window, c.CountIncludePad), [RandomData.Symmetric(5, c.N, c.C, c.H, c.W)], []);
+    }
+
+    [SkippableTheory]
+    [InlineData(1, 3, 7, 7)]
+    [InlineData(3, 5, 13, 11)]
+    [InlineData(2, 17, 1, 1)]
+    [InlineData(1, 9, 32, 31)]
+    public void GlobalAvgPool_matches_reference(int n, int c, int h, int w) =>
+        Compare($"{n}x{c}x{h}x{w}", OpKind.GlobalAvgPool, NoAttrs.Instance, [RandomData.Symmetric(6, n, c, h, w)], []);
+
+    [SkippableTheory]
+    [InlineData(1, 7, 5, 5, 5, 1e-4f, 0.75f, 2f)]
+    [InlineData(3, 12, 3, 7, 5, 1e-4f, 0.75f, 1f)]
+    [InlineData(1, 9, 4, 3, 3, 0.5f, 0.5f, 1f)]
+    [InlineData(3, 5, 3, 3, 6, 2f, 1.25f, 0.5f)]
+    [InlineData(1, 4, 2, 2, 1, 1f, 0.75f, 1f)]
+    [InlineData(1, 3, 5, 5, 9, 0.3f, 0.75f, 2f)]
+    public void Lrn_matches_reference(int n, int c, int h, int w, int size, float alpha, float beta, float bias) =>
+        Compare($"size {size}", OpKind.Lrn, new LrnAttrs(size, alpha, beta, bias), [RandomData.Uniform(7, -3f, 3f, n, c, h, w)], []);
+
+    [SkippableTheory]
+    [InlineData(1, 5, 7, 9)]
+    [InlineData(3, 13, 5, 3)]
+    [InlineData(4, 7, 1, 1)]
+    public void BatchNorm_matches_reference(int n, int c, int h, int w)
+    {
+        Tensor[] stats =
+        [
+            RandomData.Uniform(8, 0.5f, 1.5f, c), RandomData.Symmetric(9, c),
+            RandomData.Symmetric(10, c), RandomData.Uniform(11, 0.1f, 2f, c),
+        ];
+        Compare($"{n}x{c}x{h}x{w}", OpKind.BatchNorm, new BatchNormAttrs(1e-3f), [RandomData.Symmetric(12, n, c, h, w)], stats);
+    }
+
+    [SkippableTheory]
+    [InlineData(OpKind.Relu)]
+    [InlineData(OpKind.Sigmoid)]
+    [InlineData(OpKind.Identity)]
+    [InlineData(OpKind.Flatten)]
+    public void Unary_op_matches_reference(OpKind kind) =>
+        Compare(kind.ToString(), kind, NoAttrs.Instance, [RandomData.Uniform(13, -30f, 30f, 3, 5, 7, 9)], []);
+
+    [SkippableFact]
+    public void Dropout_is_identity_at_inference() =>
+        Compare("dropout", OpKind.Dropout, new DropoutAttrs(0.5f), [RandomData.Symmetric(14, 3, 37)], [], exact: true);
+
+    [SkippableTheory]
+    [InlineData(1, 10, 1, 1)]
+    [InlineData(3, 1000, 1, 1)]
+    [InlineData(3, 7, 5, 3)]
+    public void Softmax_matches_reference(int n, int c, int h, int w)
+    {
+        var x = h == 1 && w == 1 ? RandomData.Uniform(15, -20f, 20f, n, c) : RandomData.Uniform(15, -20f, 20f, n, c, h, w);
+        Compare($"{n}x{c}x{h}x{w}", OpKind.Softmax, NoAttrs.Instance, [x], []);
+    }
+
+    [SkippableFact]
+    public void Add_matches_reference() =>
+        Compare("add", OpKind.Add, NoAttrs.Instance, [RandomData.Symmetric(16, 3, 5, 7, 9), RandomData.Symmetric(17, 3, 5, 7, 9)], []);
+
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ChannelScale_matches_reference(bool fourDimensionalGate)
+    {
+        var gate = fourDimensionalGate ? RandomData.Uniform(18, 0f, 1f, 3, 13, 1, 1) : RandomData.Uniform(18, 0f, 1f, 3, 13);
+        Compare("channel scale", OpKind.ChannelScale, NoAttrs.Instance, [RandomData.Symmetric(19, 3, 13, 5, 7), gate], [], exact: true);
+    }
+
+    [SkippableTheory]
+    [InlineData(1, "3")]
+    [InlineData(3, "5,7")]
+    [InlineData(3, "1,6,3,9")]
+    public void Concat_matches_reference(int n, string channelList)
+    {
+        int[] channels = [.. channelList.Split(',').Select(int.Parse)];
+        Tensor[] inputs = [.. channels.Select((c, i) => RandomData.Symmetric(20 + i, n, c, 5, 3))];
+        Compare($"concat {channelList}", OpKind.Concat, NoAttrs.Instance, inputs, [], exact: true);
+    }
+
+    [SkippableTheory]
+    [InlineData(1, 37, 11, false, true)]
+    [InlineData(3, 64, 10, false, true)]
+    [InlineData(3, 29, 53, true, true)]
+    [InlineData(5, 17, 19, false, false)]
+    [InlineData(2, 130, 70, true, false)]
+    public void FullyConnected_matches_reference(int n, int inFeatures, int outFeatures, bool transposed, bool bias)
+    {
+        var w = transposed ? RandomData.Symmetric(30, inFeatures, outFeatures) : RandomData.Symmetric(30, outFeatures, inFeatures);
+        Tensor[] parameters = bias ? [w, RandomData.Symmetric(31, outFeatures)] : [w];
+        Compare($"fc {inFeatures}->{outFeatures}", OpKind.FullyConnected, new FullyConnectedAttrs(transposed), [RandomData.Symmetric(32, n, inFeatures)], parameters);
+    }
+
+    private void Compare(string context, OpKind kind, OpAttributes attrs, Tensor[] activations, Tensor[] parameters, bool exact = false)
+    {
+        var backend = fixture.Require();
+        var expected = SingleOp.Run(Truth, kind, attrs, activations, parameters);
+        var actual = SingleOp.Run(backend, kind, attrs, activations, parameters);
+        Assert.Equal(expected.Shape, actual.Shape);
+        string where = $"{kind} [{context}] on {backend.Name}";
+        if (exact)
+        {
+            Tolerance.AssertExact(expected.Data, actual.Data, where);
+        }
+        else
+        {
+            Tolerance.AssertClose(expected.Data, actual.Data, where);
+        }
+    }
+}
+
+[Collection(OnIlgpuCpu.Name)]
+public sealed class IlgpuCpuConformanceTests(IlgpuCpuFixture fixture) : BackendConformanceTests(fixture);
+
+[Collection(OnCuda.Name)]
+public sealed class CudaConformanceTests(CudaFixture fixture) : BackendConformanceTests(fixture);
+
+[Collection(OnOpenCl.Name)]
+public sealed class OpenClConformanceTests(OpenClFixture fixture) : BackendConformanceTests(fixture);

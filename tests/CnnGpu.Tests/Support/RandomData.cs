@@ -1,0 +1,22 @@
+using CnnGpu.Runtime.Tensors;
+
+namespace CnnGpu.Tests.Support;
+
+/// <summary>Seeded test data, so every failure reproduces.</summary>
+public static class RandomData
+{
+    public static Tensor Uniform(int seed, float low, float high, params int[] dims)
+    {
+        var shape = new TensorShape(dims);
+        var rng = new Random(seed);
+        var data = new float[shape.ElementCount];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = low + ((high - low) * (float)rng.NextDouble());
+        }
+
+        return new Tensor(shape, data);
+    }
+
+    public static Tensor Symmetric(int seed, params int[] dims) => Uniform(seed, -1f, 1f, dims);
+}
