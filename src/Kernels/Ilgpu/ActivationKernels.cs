@@ -8,7 +8,8 @@ internal static class ActivationKernels
     /// <summary><c>y = x &gt; 0 ? x : 0</c> (NaN maps to 0, as in the reference).</summary>
     public static void Relu(ArrayView<float> x, ArrayView<float> y, int length)
     {
-        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < length; i += step)
         {
             float v = x[i];
             y[i] = v > 0f ? v : 0f;
@@ -18,7 +19,8 @@ internal static class ActivationKernels
     /// <summary>Overflow-free logistic function.</summary>
     public static void Sigmoid(ArrayView<float> x, ArrayView<float> y, int length)
     {
-        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < length; i += step)
         {
             y[i] = DeviceMath.Sigmoid(x[i]);
         }
@@ -31,7 +33,8 @@ internal static class ActivationKernels
     public static void Softmax(ArrayView<float> x, ArrayView<float> y, ChannelGeometry g)
     {
         int rows = g.Outer * g.Inner;
-        for (int row = GridStride.Start; row < rows; row += GridStride.Step)
+        int step = GridStride.Step;
+        for (int row = GridStride.Start; row < rows; row += step)
         {
             int o = row / g.Inner;
             int inner = row - (o * g.Inner);

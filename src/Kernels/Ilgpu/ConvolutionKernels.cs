@@ -17,7 +17,8 @@ internal static class ConvolutionKernels
         int coutG = g.OutChannelsPerGroup;
         int plane = g.InHeight * g.InWidth;
         int filter = g.KernelH * g.KernelW;
-        for (int index = GridStride.Start; index < length; index += GridStride.Step)
+        int step = GridStride.Step;
+        for (int index = GridStride.Start; index < length; index += step)
         {
             int ow = index % g.OutWidth;
             int rest = index / g.OutWidth;

@@ -8,7 +8,8 @@ internal static class ElementwiseKernels
     /// <summary><c>y = a + b</c>.</summary>
     public static void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length)
     {
-        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < length; i += step)
         {
             y[i] = a[i] + b[i];
         }
@@ -18,7 +19,8 @@ internal static class ElementwiseKernels
     public static void ChannelScale(ArrayView<float> x, ArrayView<float> scale, ArrayView<float> y, ChannelGeometry g)
     {
         int length = g.Length;
-        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < length; i += step)
         {
             y[i] = x[i] * scale[i / g.Inner];
         }
@@ -28,7 +30,8 @@ internal static class ElementwiseKernels
     public static void ConcatInto(ArrayView<float> x, ArrayView<float> y, ConcatSlice slice)
     {
         int length = slice.Length;
-        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < length; i += step)
         {
             y[slice.DestinationIndex(i)] = x[i];
         }
@@ -37,7 +40,8 @@ internal static class ElementwiseKernels
     /// <summary><c>y = x</c>.</summary>
     public static void Copy(ArrayView<float> x, ArrayView<float> y, int length)
     {
-        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < length; i += step)
         {
             y[i] = x[i];
         }

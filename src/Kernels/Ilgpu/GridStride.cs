@@ -7,6 +7,8 @@ namespace CnnGpu.Kernels.Ilgpu;
 /// <see cref="Start"/> handles items <c>Start, Start + Step, …</c>. The launcher sizes the grid to the
 /// threads the device can keep resident, so a huge tensor costs no huge grid and the CPU accelerator
 /// (one OS thread per simulated thread, a barrier per group) pays its per-group cost only a few times.
+/// Kernels read <see cref="Step"/> once before the loop: on the CPU accelerator every grid/group
+/// index is a thread-static lookup, on a GPU a special register.
 /// </summary>
 internal static class GridStride
 {

@@ -11,7 +11,8 @@ internal static class NormalizationKernels
         int length = g.Length;
         int spatial = g.Height * g.Width;
         float alphaOverSize = g.Alpha / g.Size;
-        for (int index = GridStride.Start; index < length; index += GridStride.Step)
+        int step = GridStride.Step;
+        for (int index = GridStride.Start; index < length; index += step)
         {
             int plane = index / spatial;
             int p = index - (plane * spatial);
@@ -40,7 +41,8 @@ internal static class NormalizationKernels
         ArrayView<float> mean, ArrayView<float> variance, ArrayView<float> y, ChannelGeometry g, float epsilon)
     {
         int length = g.Length;
-        for (int i = GridStride.Start; i < length; i += GridStride.Step)
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < length; i += step)
         {
             int c = g.ChannelOf(i);
             float normalised = (x[i] - mean[c]) / MathF.Sqrt(variance[c] + epsilon);

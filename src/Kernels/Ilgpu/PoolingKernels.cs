@@ -9,7 +9,8 @@ internal static class PoolingKernels
     public static void MaxPool(ArrayView<float> x, ArrayView<float> y, PoolGeometry g)
     {
         int length = g.OutputLength;
-        for (int index = GridStride.Start; index < length; index += GridStride.Step)
+        int step = GridStride.Step;
+        for (int index = GridStride.Start; index < length; index += step)
         {
             int ow = index % g.OutWidth;
             int rest = index / g.OutWidth;
@@ -45,7 +46,8 @@ internal static class PoolingKernels
     public static void AvgPool(ArrayView<float> x, ArrayView<float> y, PoolGeometry g)
     {
         int length = g.OutputLength;
-        for (int index = GridStride.Start; index < length; index += GridStride.Step)
+        int step = GridStride.Step;
+        for (int index = GridStride.Start; index < length; index += step)
         {
             int ow = index % g.OutWidth;
             int rest = index / g.OutWidth;
@@ -84,7 +86,8 @@ internal static class PoolingKernels
     /// <summary>Mean of each channel plane, one thread per plane.</summary>
     public static void GlobalAvgPool(ArrayView<float> x, ArrayView<float> y, int planes, int spatial)
     {
-        for (int p = GridStride.Start; p < planes; p += GridStride.Step)
+        int step = GridStride.Step;
+        for (int p = GridStride.Start; p < planes; p += step)
         {
             int start = p * spatial;
             float sum = 0f;

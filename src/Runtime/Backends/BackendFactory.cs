@@ -23,7 +23,7 @@ public static class BackendFactory
     {
         var devices = new List<DeviceInfo>
         {
-            new(ReferenceBackend.BackendName, DeviceKind.Reference, "scalar reference kernels (host)", -1, 1, 1, 1),
+            new(ReferenceBackend.BackendName, DeviceKind.Reference, "scalar reference (host)", -1, 1, 1, 1),
             Describe(IlgpuCpuConfig.CreateDevice(), DeviceKind.IlgpuCpu, "ilgpu-cpu"),
         };
         devices.AddRange(ListGpus(DeviceKind.Cuda));

@@ -1,0 +1,15 @@
+using System.CommandLine;
+using CnnGpu.Cli.Commands;
+
+namespace CnnGpu.Cli;
+
+/// <summary>Entry point of the <c>cnngpu</c> command.</summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("CnnGpu: convolutional-network inference on CUDA, OpenCL and CPU.");
+        root.Subcommands.Add(DevicesCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}
