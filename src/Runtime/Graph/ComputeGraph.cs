@@ -58,6 +58,44 @@ public sealed class ComputeGraph
     public Value GetValue(string name) =>
         Values.FirstOrDefault(v => v.Name == name) ?? throw new KeyNotFoundException($"Graph '{Name}' has no value named '{name}'.");
 
+    /// <summary>
+    /// A copy of this graph whose parameters are replaced by name (trained weights, an ONNX
+    /// file's initializers). Every replacement must name an existing parameter and keep its shape.
+    /// </summary>
+    /// <param name="parameters">New values by parameter name.</param>
+    /// <param name="requireAll">Also require that every parameter of the graph is replaced.</param>
+    /// <exception cref="ShapeMismatchException">A replacement's shape differs (names the parameter and both shapes).</exception>
+    /// <exception cref="CnnGpuException">A name is unknown, or (with <paramref name="requireAll"/>) a parameter is missing.</exception>
+    public ComputeGraph WithParameters(IReadOnlyDictionary<string, Tensor> parameters, bool requireAll = false)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var byName = Values.Where(v => v.IsConstant).ToDictionary(v => v.Name, StringComparer.Ordinal);
+        foreach (var (name, tensor) in parameters)
+        {
+            if (!byName.TryGetValue(name, out var value))
+            {
+                throw new CnnGpuException($"Graph '{Name}' has no parameter named '{name}'.");
+            }
+
+            if (!value.Constant!.Shape.Equals(tensor.Shape))
+            {
+                throw new ShapeMismatchException($"Parameter '{name}' of graph '{Name}' has shape {value.Constant.Shape}; the replacement has {tensor.Shape}.");
+            }
+        }
+
+        if (requireAll)
+        {
+            var missing = byName.Keys.Where(k => !parameters.ContainsKey(k)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new CnnGpuException($"Graph '{Name}': no value given for {missing.Count} parameter(s), e.g. '{missing[0]}'.");
+            }
+        }
+
+        var values = Values.Select(v => v.IsConstant && parameters.TryGetValue(v.Name, out var t) ? v with { Constant = t } : v);
+        return new ComputeGraph(Name, values, Nodes, Inputs, Outputs);
+    }
+
     private ImmutableArray<int> Validate()
     {
         for (int i = 0; i < Values.Length; i++)

@@ -19,6 +19,19 @@ public sealed class GraphBuilder(string name, WeightInitializer? weights = null)
     private readonly List<GraphInput> _inputs = [];
     private readonly List<int> _outputs = [];
     private readonly WeightInitializer _weights = weights ?? new WeightInitializer();
+    private string? _block;
+
+    /// <summary>
+    /// Tags every node added until the returned scope is disposed with <paramref name="block"/>
+    /// (the paper-table row: <c>conv1</c>, <c>conv3_x</c>, <c>inception4a</c>). Scopes nest; the innermost wins.
+    /// </summary>
+    /// <param name="block">Block name.</param>
+    public IDisposable Block(string block)
+    {
+        var scope = new BlockScope(this, _block);
+        _block = block;
+        return scope;
+    }
 
     /// <summary>Shape of value <paramref name="id"/> for a batch of one.</summary>
     /// <param name="id">A value id.</param>
@@ -57,7 +70,7 @@ public sealed class GraphBuilder(string name, WeightInitializer? weights = null)
     public int Add(string nodeName, OpKind kind, OpAttributes attributes, params int[] inputs)
     {
         int output = _values.Count;
-        var node = new Node(nodeName, kind, attributes, [.. inputs], output);
+        var node = new Node(nodeName, kind, attributes, [.. inputs], output, _block);
         var shape = ShapeInference.InferOutput(node, [.. inputs.Select(i => _shapes[i])]);
         AddValue(nodeName, null, shape);
         _nodes.Add(node);
@@ -184,6 +197,11 @@ public sealed class GraphBuilder(string name, WeightInitializer? weights = null)
 
     /// <summary>Finishes the graph.</summary>
     public ComputeGraph Build() => new(name, _values, _nodes, _inputs, _outputs);
+
+    private sealed class BlockScope(GraphBuilder builder, string? outer) : IDisposable
+    {
+        public void Dispose() => builder._block = outer;
+    }
 
     private int AddValue(string valueName, Tensor? constant, TensorShape shape)
     {
