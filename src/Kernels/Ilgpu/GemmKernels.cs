@@ -12,8 +12,8 @@ namespace CnnGpu.Kernels.Ilgpu;
 /// coalesced stores, conflict-free shared reads). K advances in slices of <c>S</c> (a multiple of <c>T</c>); the A slice
 /// (<c>4T×S</c>) and the B slice (<c>S×4T</c>) are staged k-major in dynamic shared memory with one
 /// padding column against bank conflicts. Tiles are zero-filled past M, N and K, so no size has to be
-/// a multiple of the tile. Grid = (N tiles, M tiles, batch·group slices), the z axis striding over
-/// slices when there are more than the grid holds.
+/// a multiple of the tile. The 1-D grid strides over all (batch·group, M, N) tiles, N fastest, so
+/// it is sized to the groups the device keeps resident and never hits a grid-dimension limit.
 /// </remarks>
 internal static class GemmKernels
 {
@@ -43,14 +43,21 @@ internal static class GemmKernels
         var aTile = shared.SubView(0, bk * ld);
         var bTile = shared.SubView(bk * ld, bk * ld);
 
-        int row0 = Grid.IdxY * bm;
-        int col0 = Grid.IdxX * bm;
         bool aAlongK = g.AColStride == 1;
         bool bAlongJ = g.BColStride == 1 || g.BRowStride != 1;
-        int slices = g.BatchCount * g.GroupCount;
+        int colTiles = (g.N + bm - 1) / bm;
+        int rowTiles = (g.M + bm - 1) / bm;
+        int tilesPerSlice = colTiles * rowTiles;
+        int tiles = tilesPerSlice * g.BatchCount * g.GroupCount;
+        int tileStep = Grid.DimX;
 
-        for (int slice = Grid.IdxZ; slice < slices; slice += Grid.DimZ)
+        for (int tile = Grid.IdxX; tile < tiles; tile += tileStep)
         {
+            int slice = tile / tilesPerSlice;
+            int inSlice = tile - (slice * tilesPerSlice);
+            int rowTile = inSlice / colTiles;
+            int row0 = rowTile * bm;
+            int col0 = (inSlice - (rowTile * colTiles)) * bm;
             int batch = slice / g.GroupCount;
             int grp = slice - (batch * g.GroupCount);
             int aBase = (batch * g.ABatchStride) + (grp * g.AGroupStride);

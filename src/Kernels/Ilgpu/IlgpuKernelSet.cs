@@ -46,7 +46,7 @@ public sealed class IlgpuKernelSet
 
     private readonly int groupSize;
     private readonly int maxGroups;
-    private readonly int maxGridZ;
+    private readonly int maxGemmGroups;
 
     /// <summary>Compiles every kernel for <paramref name="accelerator"/> (the expensive step; do it once).</summary>
     /// <param name="accelerator">The device the kernels run on; it must outlive this set.</param>
@@ -61,7 +61,6 @@ public sealed class IlgpuKernelSet
         groupSize = size >= warp ? size / warp * warp : size;
         int perMultiprocessor = Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / groupSize);
         maxGroups = Math.Max(1, accelerator.NumMultiprocessors * perMultiprocessor);
-        maxGridZ = accelerator.AcceleratorType == AcceleratorType.CPU ? int.MaxValue : 65535;
 
         int tile = 16;
         while (tile > 1 && tile * tile > maxGroup)
@@ -70,6 +69,7 @@ public sealed class IlgpuKernelSet
         }
 
         GemmThreadsPerSide = tile;
+        maxGemmGroups = Math.Max(1, accelerator.NumMultiprocessors * Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / (tile * tile)));
         GemmSliceK = accelerator.AcceleratorType == AcceleratorType.CPU ? CpuGemmSliceK : Math.Max(tile, GpuGemmSliceK);
 
         conv = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvGeometry>(ConvolutionKernels.Direct);
@@ -167,10 +167,10 @@ public sealed class IlgpuKernelSet
 
         int t = GemmThreadsPerSide;
         int block = GemmKernels.MicroTile * t;
-        int slices = g.BatchCount * g.GroupCount;
+        long tiles = (long)((g.N + block - 1) / block) * ((g.M + block - 1) / block) * g.BatchCount * g.GroupCount;
         var config = new KernelConfig(
-            new Index3D((g.N + block - 1) / block, (g.M + block - 1) / block, Math.Min(slices, maxGridZ)),
-            new Index3D(t, t, 1),
+            new Index2D((int)Math.Min(tiles, maxGemmGroups), 1),
+            new Index2D(t, t),
             SharedMemoryConfig.RequestDynamic<float>(GemmKernels.SharedFloats(t, GemmSliceK)));
         gemm(config, a, b, g.HasBias ? bias : c, c, g, GemmSliceK);
     }

@@ -49,17 +49,8 @@ public static class TinyNet
         int y = b.Relu($"{name}.relu1", b.BatchNorm($"{name}.bn1", b.Conv2d($"{name}.conv1", x, width, Conv2dAttrs.Square(1), bias: false)));
         y = b.Relu($"{name}.relu2", b.BatchNorm($"{name}.bn2", b.Conv2d($"{name}.conv2", y, width, Conv2dAttrs.Square(3, pad: 1), bias: false)));
         y = b.BatchNorm($"{name}.bn3", b.Conv2d($"{name}.conv3", y, channels, Conv2dAttrs.Square(1), bias: false));
-        y = SqueezeExcite(b, $"{name}.se", y, reduction: 4);
+        y = SqueezeExcitation.Append(b, $"{name}.se", y, reduction: 4);
         return b.Relu($"{name}.relu", b.Sum($"{name}.add", y, x));
-    }
-
-    private static int SqueezeExcite(GraphBuilder b, string name, int x, int reduction)
-    {
-        int channels = b.ChannelsOf(x);
-        int s = b.Flatten($"{name}.flatten", b.GlobalAvgPool($"{name}.squeeze", x));
-        s = b.Relu($"{name}.relu", b.FullyConnected($"{name}.fc1", s, channels / reduction));
-        s = b.Sigmoid($"{name}.sigmoid", b.FullyConnected($"{name}.fc2", s, channels));
-        return b.ChannelScale($"{name}.scale", x, s);
     }
 
     private static int Inception(GraphBuilder b, string name, int x)

@@ -10,8 +10,13 @@ namespace CnnGpu.Runtime.Graph;
 /// batch norm is never an identity.
 /// </summary>
 /// <param name="seed">Network-wide seed.</param>
-public sealed class WeightInitializer(int seed = 2012)
+/// <param name="shapesOnly">Leave every parameter zero: for structural analysis (complexity reports) of
+/// large networks, where generating hundreds of millions of random values would be wasted work.</param>
+public sealed class WeightInitializer(int seed = 2012, bool shapesOnly = false)
 {
+    /// <summary>An initialiser that leaves every parameter zero (shapes only).</summary>
+    public static WeightInitializer ShapesOnly { get; } = new(0, shapesOnly: true);
+
     /// <summary>He-normal weights, std = √(2 / fanIn).</summary>
     /// <param name="name">Parameter name (seeds the values).</param>
     /// <param name="shape">Parameter shape.</param>
@@ -19,9 +24,14 @@ public sealed class WeightInitializer(int seed = 2012)
     public Tensor HeNormal(string name, TensorShape shape, int fanIn)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        var data = new float[shape.ElementCount];
+        if (shapesOnly)
+        {
+            return new Tensor(shape, data);
+        }
+
         var rng = RandomFor(name);
         double std = Math.Sqrt(2.0 / fanIn);
-        var data = new float[shape.ElementCount];
         for (int i = 0; i < data.Length; i++)
         {
             data[i] = (float)(Gaussian(rng) * std);
@@ -37,8 +47,13 @@ public sealed class WeightInitializer(int seed = 2012)
     /// <param name="high">Upper bound.</param>
     public Tensor Uniform(string name, int length, float low, float high)
     {
-        var rng = RandomFor(name);
         var data = new float[length];
+        if (shapesOnly)
+        {
+            return new Tensor(new TensorShape(length), data);
+        }
+
+        var rng = RandomFor(name);
         for (int i = 0; i < data.Length; i++)
         {
             data[i] = low + ((high - low) * (float)rng.NextDouble());
