@@ -38,6 +38,16 @@ public readonly record struct ConvGeometry(
         init => hasBiasFlag = value ? 1 : 0;
     }
 
+    // Stored as an int for the same reason as the bias flag.
+    private readonly int fuseReluFlag;
+
+    /// <summary>Whether the kernel applies ReLU to its result (a fused epilogue: no separate pass over memory).</summary>
+    public bool FuseRelu
+    {
+        get => fuseReluFlag != 0;
+        init => fuseReluFlag = value ? 1 : 0;
+    }
+
     /// <summary>Input channels seen by one filter.</summary>
     public int InChannelsPerGroup => InChannels / Groups;
 

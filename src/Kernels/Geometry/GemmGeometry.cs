@@ -27,6 +27,16 @@ public readonly record struct GemmGeometry(
         init => hasBiasFlag = value ? 1 : 0;
     }
 
+    // Stored as an int for the same reason as the bias flag.
+    private readonly int fuseReluFlag;
+
+    /// <summary>Whether the kernel applies ReLU to its result (a fused epilogue: no separate pass over memory).</summary>
+    public bool FuseRelu
+    {
+        get => fuseReluFlag != 0;
+        init => fuseReluFlag = value ? 1 : 0;
+    }
+
     /// <summary>The 1x1 convolution of <paramref name="conv"/> as a GEMM: W[g]·X[n,g] per image and group.</summary>
     /// <param name="conv">A pointwise convolution (<see cref="ConvGeometry.IsPointwise"/>).</param>
     public static GemmGeometry ForPointwiseConv(in ConvGeometry conv)
@@ -39,7 +49,10 @@ public readonly record struct GemmGeometry(
             ABatchStride: 0, AGroupStride: coutG * cinG, ARowStride: cinG, AColStride: 1,
             BBatchStride: conv.InChannels * hw, BGroupStride: cinG * hw, BRowStride: hw, BColStride: 1,
             CBatchStride: conv.OutChannels * hw, CGroupStride: coutG * hw, CRowStride: hw, CColStride: 1,
-            HasBias: conv.HasBias, BiasGroupStride: coutG, BiasRowStride: 1, BiasColStride: 0);
+            HasBias: conv.HasBias, BiasGroupStride: coutG, BiasRowStride: 1, BiasColStride: 0)
+        {
+            FuseRelu = conv.FuseRelu,
+        };
     }
 
     /// <summary>

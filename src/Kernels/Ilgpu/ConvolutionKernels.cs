@@ -59,7 +59,7 @@ internal static class ConvolutionKernels
                 }
             }
 
-            y[index] = acc;
+            y[index] = g.FuseRelu && acc < 0f ? 0f : acc;
         }
     }
 }

@@ -5,13 +5,14 @@ namespace CnnGpu.Kernels.Ilgpu;
 /// <summary>Residual add, SE channel scale, concat slice copy and copy (semantics: <see cref="Reference.ReferenceElementwise"/>).</summary>
 internal static class ElementwiseKernels
 {
-    /// <summary><c>y = a + b</c>.</summary>
-    public static void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length)
+    /// <summary><c>y = a + b</c>, then ReLU when <paramref name="fuseRelu"/> is non-zero (an int: ILGPU kernels take no bools).</summary>
+    public static void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length, int fuseRelu)
     {
         int step = GridStride.Step;
         for (int i = GridStride.Start; i < length; i += step)
         {
-            y[i] = a[i] + b[i];
+            float v = a[i] + b[i];
+            y[i] = fuseRelu != 0 && v < 0f ? 0f : v;
         }
     }
 

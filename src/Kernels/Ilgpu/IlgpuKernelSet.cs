@@ -39,7 +39,7 @@ public sealed class IlgpuKernelSet
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> relu;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> sigmoid;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ChannelGeometry> softmax;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> add;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> add;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry> channelScale;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConcatSlice> concatInto;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> copy;
@@ -82,7 +82,7 @@ public sealed class IlgpuKernelSet
         relu = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Relu);
         sigmoid = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Sigmoid);
         softmax = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ChannelGeometry>(ActivationKernels.Softmax);
-        add = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ElementwiseKernels.Add);
+        add = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(ElementwiseKernels.Add);
         channelScale = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry>(ElementwiseKernels.ChannelScale);
         concatInto = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ConcatSlice>(ElementwiseKernels.ConcatInto);
         copy = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ElementwiseKernels.Copy);
@@ -299,7 +299,8 @@ public sealed class IlgpuKernelSet
     /// <param name="b">Second addend.</param>
     /// <param name="y">Sum (may be <paramref name="a"/> or <paramref name="b"/>).</param>
     /// <param name="length">Elements; defaults to all of <paramref name="y"/>.</param>
-    public void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length = -1)
+    /// <param name="fuseRelu">Apply ReLU to the sum (the fused residual epilogue).</param>
+    public void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length = -1, bool fuseRelu = false)
     {
         int n = length < 0 ? checked((int)y.Length) : length;
         if (n == 0)
@@ -310,7 +311,7 @@ public sealed class IlgpuKernelSet
         Require(a, n, "Add", nameof(a));
         Require(b, n, "Add", nameof(b));
         Require(y, n, "Add", nameof(y));
-        add(LinearConfig(n), a, b, y, n);
+        add(LinearConfig(n), a, b, y, n, fuseRelu ? 1 : 0);
     }
 
     /// <summary>SE gating <c>y[n,c,h,w] = x[n,c,h,w]·s[n,c]</c>.</summary>

@@ -3,15 +3,17 @@ namespace CnnGpu.Kernels.Reference;
 /// <summary>Scalar residual add, SE channel scale, channel concatenation and copy.</summary>
 public static class ReferenceElementwise
 {
-    /// <summary><c>y = a + b</c> (same shapes).</summary>
+    /// <summary><c>y = a + b</c> (same shapes), optionally followed by ReLU (the fused residual epilogue).</summary>
     /// <param name="a">First addend.</param>
     /// <param name="b">Second addend.</param>
     /// <param name="y">Sum.</param>
-    public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
+    /// <param name="fuseRelu">Apply max(·, 0) to the sum.</param>
+    public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y, bool fuseRelu = false)
     {
         for (int i = 0; i < y.Length; i++)
         {
-            y[i] = a[i] + b[i];
+            float v = a[i] + b[i];
+            y[i] = fuseRelu && v < 0f ? 0f : v;
         }
     }
 

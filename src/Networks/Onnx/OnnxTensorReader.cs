@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using CnnGpu.Networks.Onnx.Protos;
-using Google.Protobuf;
 
 namespace CnnGpu.Networks.Onnx;
 
@@ -39,7 +38,8 @@ internal static class OnnxTensorReader
             TensorProto.Types.DataType.Float => OnnxConstant.OfFloats(name, dims, Floats(tensor, raw, (int)count, where)),
             TensorProto.Types.DataType.Int64 => OnnxConstant.OfIntegers(name, dims, Int64s(tensor, raw, (int)count, where)),
             TensorProto.Types.DataType.Int32 => OnnxConstant.OfIntegers(name, dims, Int32s(tensor, raw, (int)count, where)),
-            _ => throw new OnnxImportException($"{where} has data type {type}; CnnGpu reads FLOAT tensors (and INT64/INT32 for shapes)."),
+            TensorProto.Types.DataType.Bool => OnnxConstant.OfIntegers(name, dims, Bools(tensor, raw, (int)count, where)),
+            _ => throw new OnnxImportException($"{where} has data type {type}; CnnGpu reads FLOAT tensors (and INT64, INT32 or BOOL for shapes and flags)."),
         };
     }
 
@@ -61,6 +61,11 @@ internal static class OnnxTensorReader
     private static long[] Int32s(TensorProto tensor, ReadOnlyMemory<byte> raw, int count, string where) =>
         !raw.IsEmpty || tensor.DataLocation == TensorProto.Types.DataLocation.External
             ? [.. FromRaw<int>(raw.Span, count, where).Select(v => (long)v)]
+            : [.. CheckCount(tensor.Int32Data.ToArray(), count, where, "int32_data").Select(v => (long)v)];
+
+    private static long[] Bools(TensorProto tensor, ReadOnlyMemory<byte> raw, int count, string where) =>
+        !raw.IsEmpty || tensor.DataLocation == TensorProto.Types.DataLocation.External
+            ? [.. FromRaw<byte>(raw.Span, count, where).Select(v => (long)v)]
             : [.. CheckCount(tensor.Int32Data.ToArray(), count, where, "int32_data").Select(v => (long)v)];
 
     private static T[] CheckCount<T>(T[] data, int count, string where, string field) =>
@@ -143,7 +148,4 @@ internal static class OnnxTensorReader
             ? value
             : throw new OnnxImportException($"{where}: external-data '{key}' is '{text}', not a non-negative integer.");
     }
-
-    /// <summary>Bytes of a float tensor, little-endian, for writers (tests, tools).</summary>
-    public static ByteString ToRaw(ReadOnlySpan<float> values) => ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
 }

@@ -64,6 +64,13 @@ public static class ResNet
         return net.Build(size, options.Classes);
     }
 
+    /// <summary>
+    /// γ scale of each residual branch's last batch norm in the seeded initialisation: with random
+    /// running statistics BN does not normalise, so full-size branches would double the activation
+    /// variance per block and make ResNet-152 chaotic (a 1e-6 input change moved its logits 90×).
+    /// </summary>
+    private const float ResidualGamma = 0.2f;
+
     /// <summary>Carries the builder state the paper's helpers share (current width, options).</summary>
     private sealed class Builder(GraphBuilder b, Spec spec, bool strideOnFirst1x1)
     {
@@ -127,7 +134,7 @@ public static class ResNet
         private int BasicBlock(string name, int x, int planes, int stride)
         {
             int y = b.Relu($"{name}.relu1", b.BatchNorm($"{name}.bn1", b.Conv2d($"{name}.conv1", x, planes, Conv2dAttrs.Square(3, stride, 1), bias: false)));
-            y = b.BatchNorm($"{name}.bn2", b.Conv2d($"{name}.conv2", y, planes, Conv2dAttrs.Square(3, pad: 1), bias: false));
+            y = b.BatchNorm($"{name}.bn2", b.Conv2d($"{name}.conv2", y, planes, Conv2dAttrs.Square(3, pad: 1), bias: false), gammaScale: ResidualGamma);
             return Residual(name, x, y, planes, stride);
         }
 
@@ -137,7 +144,7 @@ public static class ResNet
             int stride3x3 = strideOnFirst1x1 ? 1 : stride;
             int y = b.Relu($"{name}.relu1", b.BatchNorm($"{name}.bn1", b.Conv2d($"{name}.conv1", x, planes, Conv2dAttrs.Square(1, stride1x1), bias: false)));
             y = b.Relu($"{name}.relu2", b.BatchNorm($"{name}.bn2", b.Conv2d($"{name}.conv2", y, planes, Conv2dAttrs.Square(3, stride3x3, 1), bias: false)));
-            y = b.BatchNorm($"{name}.bn3", b.Conv2d($"{name}.conv3", y, planes * 4, Conv2dAttrs.Square(1), bias: false));
+            y = b.BatchNorm($"{name}.bn3", b.Conv2d($"{name}.conv3", y, planes * 4, Conv2dAttrs.Square(1), bias: false), gammaScale: ResidualGamma);
             return Residual(name, x, y, planes, stride);
         }
 

@@ -40,6 +40,15 @@ public interface IBackend : IDisposable
     /// <param name="length">Elements (0 allowed).</param>
     IDeviceBuffer Allocate(int length);
 
+    /// <summary>A view of part of <paramref name="buffer"/> (an arena slot); disposing the view frees nothing.</summary>
+    /// <param name="buffer">A buffer of this backend.</param>
+    /// <param name="offset">First element.</param>
+    /// <param name="length">Elements.</param>
+    IDeviceBuffer Slice(IDeviceBuffer buffer, int offset, int length);
+
+    /// <summary>What this backend's live buffers hold (for leak checks and reports).</summary>
+    AllocationCounter Allocations { get; }
+
     /// <summary>Copies host data into the start of <paramref name="destination"/>.</summary>
     /// <param name="source">Host values.</param>
     /// <param name="destination">A buffer of this backend.</param>

@@ -32,7 +32,7 @@ public abstract class KernelBackend<TBuffer> : IBackend
             [OpKind.Sigmoid] = (b, l) => b.Sigmoid(In(l, 0), Out(l), l.OutputShape.ElementCount),
             [OpKind.Softmax] = (b, l) => b.Softmax(In(l, 0), Out(l), KernelGeometry.Channels(l)),
             [OpKind.ChannelScale] = (b, l) => b.ChannelScale(In(l, 0), In(l, 1), Out(l), KernelGeometry.Channels(l)),
-            [OpKind.Add] = (b, l) => b.Add(In(l, 0), In(l, 1), Out(l), l.OutputShape.ElementCount),
+            [OpKind.Add] = (b, l) => b.Add(In(l, 0), In(l, 1), Out(l), l.OutputShape.ElementCount, l.Node.Attributes is AddAttrs { Activation: FusedActivation.Relu }),
             [OpKind.Concat] = (b, l) =>
             {
                 int offset = 0;
@@ -69,7 +69,13 @@ public abstract class KernelBackend<TBuffer> : IBackend
     }
 
     /// <inheritdoc/>
+    public AllocationCounter Allocations { get; } = new();
+
+    /// <inheritdoc/>
     public abstract IDeviceBuffer Allocate(int length);
+
+    /// <inheritdoc/>
+    public IDeviceBuffer Slice(IDeviceBuffer buffer, int offset, int length) => Slice(Cast(buffer), offset, length);
 
     /// <inheritdoc/>
     public abstract void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination);
@@ -92,6 +98,9 @@ public abstract class KernelBackend<TBuffer> : IBackend
     protected virtual void Dispose(bool disposing)
     {
     }
+
+    /// <summary>A view of part of a buffer.</summary>
+    protected abstract TBuffer Slice(TBuffer buffer, int offset, int length);
 
     /// <summary>Convolution; takes the GEMM path for pointwise geometries where the backend has one.</summary>
     protected abstract void Conv2d(TBuffer x, TBuffer w, TBuffer? bias, TBuffer y, in ConvGeometry g);
@@ -126,8 +135,8 @@ public abstract class KernelBackend<TBuffer> : IBackend
     /// <summary>SE gating.</summary>
     protected abstract void ChannelScale(TBuffer x, TBuffer scale, TBuffer y, in ChannelGeometry g);
 
-    /// <summary>Elementwise sum over <paramref name="length"/> values.</summary>
-    protected abstract void Add(TBuffer a, TBuffer b, TBuffer y, int length);
+    /// <summary>Elementwise sum over <paramref name="length"/> values, optionally followed by ReLU.</summary>
+    protected abstract void Add(TBuffer a, TBuffer b, TBuffer y, int length, bool fuseRelu);
 
     /// <summary>Copies one concat input into its channel range.</summary>
     protected abstract void ConcatInto(TBuffer x, TBuffer y, in ConcatSlice slice);
@@ -145,4 +154,7 @@ public abstract class KernelBackend<TBuffer> : IBackend
 
     private static TBuffer Cast(IDeviceBuffer buffer, NodeLaunch l) =>
         buffer as TBuffer ?? throw new CnnGpuException($"{l.Node}: buffer of type {buffer.GetType().Name} belongs to another backend.");
+
+    private TBuffer Cast(IDeviceBuffer buffer) =>
+        buffer as TBuffer ?? throw new ArgumentException($"A {buffer.GetType().Name} does not belong to backend '{Name}'.", nameof(buffer));
 }

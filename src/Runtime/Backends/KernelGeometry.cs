@@ -14,14 +14,20 @@ internal static class KernelGeometry
         return new ConvGeometry(
             x[0], x[1], x[2], x[3], y[1], y[2], y[3],
             a.KernelH, a.KernelW, a.StrideH, a.StrideW, a.DilationH, a.DilationW,
-            a.Pads.Top, a.Pads.Left, a.Groups, HasBias: l.Inputs.Count > 2);
+            a.Pads.Top, a.Pads.Left, a.Groups, HasBias: l.Inputs.Count > 2)
+        {
+            FuseRelu = a.Activation == FusedActivation.Relu,
+        };
     }
 
     public static GemmGeometry FullyConnected(NodeLaunch l)
     {
         var a = (FullyConnectedAttrs)l.Node.Attributes;
         var x = l.InputShapes[0];
-        return GemmGeometry.ForFullyConnected(x[0], x[1], l.OutputShape[1], a.TransposedWeight, hasBias: l.Inputs.Count > 2);
+        return GemmGeometry.ForFullyConnected(x[0], x[1], l.OutputShape[1], a.TransposedWeight, hasBias: l.Inputs.Count > 2) with
+        {
+            FuseRelu = a.Activation == FusedActivation.Relu,
+        };
     }
 
     public static PoolGeometry Pool(NodeLaunch l, PoolWindow w, bool countIncludePad)

@@ -102,10 +102,12 @@ public sealed class GraphBuilder(string name, WeightInitializer? weights = null)
     /// <param name="layer">Layer name.</param>
     /// <param name="x">Input value.</param>
     /// <param name="epsilon">Added to the variance.</param>
-    public int BatchNorm(string layer, int x, float epsilon = 1e-5f)
+    /// <param name="gammaScale">Scales the γ range [0.5, 1.5]. Residual branches end with a small γ (as in
+    /// zero-init-residual practice) so that deep random networks stay well-conditioned instead of chaotic.</param>
+    public int BatchNorm(string layer, int x, float epsilon = 1e-5f, float gammaScale = 1f)
     {
         int c = ChannelsOf(x);
-        int scale = Constant($"{layer}.weight", _weights.Uniform($"{layer}.weight", c, 0.5f, 1.5f));
+        int scale = Constant($"{layer}.weight", _weights.Uniform($"{layer}.weight", c, 0.5f * gammaScale, 1.5f * gammaScale));
         int shift = Constant($"{layer}.bias", _weights.Uniform($"{layer}.bias", c, -0.2f, 0.2f));
         int mean = Constant($"{layer}.running_mean", _weights.Uniform($"{layer}.running_mean", c, -0.2f, 0.2f));
         int variance = Constant($"{layer}.running_var", _weights.Uniform($"{layer}.running_var", c, 0.5f, 2.0f));

@@ -3,6 +3,16 @@ namespace CnnGpu.Runtime.Graph;
 /// <summary>Base of the named attribute records, one per <see cref="OpKind"/>.</summary>
 public abstract record OpAttributes;
 
+/// <summary>An activation applied by a kernel to its own result before storing it (a fused epilogue).</summary>
+public enum FusedActivation
+{
+    /// <summary>Store the result as is.</summary>
+    None,
+
+    /// <summary>Store max(result, 0).</summary>
+    Relu,
+}
+
 /// <summary>Attributes of ops that have none (ReLU, Add, Concat, …).</summary>
 public sealed record NoAttrs : OpAttributes
 {
@@ -44,9 +54,10 @@ public readonly record struct Padding2d(int Top, int Left, int Bottom, int Right
 /// <param name="DilationH">Vertical dilation.</param>
 /// <param name="DilationW">Horizontal dilation.</param>
 /// <param name="Groups">Channel groups (input channels = groups is depthwise).</param>
+/// <param name="Activation">Fused epilogue (set by the fusion pass).</param>
 public sealed record Conv2dAttrs(
     int KernelH, int KernelW, int StrideH, int StrideW, Padding2d Pads,
-    int DilationH = 1, int DilationW = 1, int Groups = 1) : OpAttributes
+    int DilationH = 1, int DilationW = 1, int Groups = 1, FusedActivation Activation = FusedActivation.None) : OpAttributes
 {
     /// <summary>A square kernel with uniform stride and padding.</summary>
     /// <param name="kernel">Kernel size.</param>
@@ -98,7 +109,12 @@ public sealed record BatchNormAttrs(float Epsilon = 1e-5f) : OpAttributes;
 
 /// <summary>Fully connected attributes.</summary>
 /// <param name="TransposedWeight">Weights stored <c>[in, out]</c> instead of <c>[out, in]</c>.</param>
-public sealed record FullyConnectedAttrs(bool TransposedWeight = false) : OpAttributes;
+/// <param name="Activation">Fused epilogue (set by the fusion pass).</param>
+public sealed record FullyConnectedAttrs(bool TransposedWeight = false, FusedActivation Activation = FusedActivation.None) : OpAttributes;
+
+/// <summary>Residual add attributes (plain adds may use <see cref="NoAttrs"/>).</summary>
+/// <param name="Activation">Fused epilogue: ReLU after the sum, as every ResNet block ends.</param>
+public sealed record AddAttrs(FusedActivation Activation) : OpAttributes;
 
 /// <summary>Dropout attributes (kept for reporting; identity at inference).</summary>
 /// <param name="Ratio">Drop probability during training.</param>

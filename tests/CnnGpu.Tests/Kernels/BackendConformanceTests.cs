@@ -29,6 +29,32 @@ public abstract class BackendConformanceTests(BackendFixture fixture)
     }
 
     [SkippableTheory]
+    [InlineData("n3 c6 11x13 f10 k3x3 s2x2 p1,0,2,1 d1x1 g2 bias")]
+    [InlineData("n3 c9 7x5 f11 k1x1 s1x1 p0,0,0,0 d1x1 g1 bias")]
+    [InlineData("n1 c5 9x9 f5 k3x3 s1x1 p1,1,1,1 d2x2 g5 nobias")]
+    public void Conv2d_with_fused_relu_matches_reference(string spec)
+    {
+        var c = ConvCase.Parse(spec);
+        var x = RandomData.Symmetric(1, c.N, c.C, c.H, c.W);
+        var w = RandomData.Symmetric(2, c.Filters, c.C / c.Groups, c.KernelH, c.KernelW);
+        Tensor[] parameters = c.Bias ? [w, RandomData.Symmetric(3, c.Filters)] : [w];
+        Compare(spec, OpKind.Conv2d, c.Attrs with { Activation = FusedActivation.Relu }, [x], parameters);
+    }
+
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FullyConnected_with_fused_relu_matches_reference(bool transposed)
+    {
+        var w = transposed ? RandomData.Symmetric(30, 29, 53) : RandomData.Symmetric(30, 53, 29);
+        Compare("fc relu", OpKind.FullyConnected, new FullyConnectedAttrs(transposed, FusedActivation.Relu), [RandomData.Symmetric(32, 3, 29)], [w, RandomData.Symmetric(31, 53)]);
+    }
+
+    [SkippableFact]
+    public void Add_with_fused_relu_matches_reference() =>
+        Compare("add relu", OpKind.Add, new AddAttrs(FusedActivation.Relu), [RandomData.Symmetric(16, 3, 5, 7, 9), RandomData.Symmetric(17, 3, 5, 7, 9)], [], exact: true);
+
+    [SkippableTheory]
     [MemberData(nameof(PoolCases))]
     public void MaxPool_matches_reference(string spec)
     {

@@ -121,6 +121,18 @@ public abstract class HandVectorTests(BackendFixture fixture)
     }
 
     [SkippableFact]
+    public void Fused_relu_epilogues_clamp_negative_results()
+    {
+        var w = new Tensor(new TensorShape(3, 2), [1, 2, -3, -4, 5, -6]);
+        var fc = Run(OpKind.FullyConnected, new FullyConnectedAttrs(Activation: FusedActivation.Relu), new Tensor(new TensorShape(1, 2), [1, 2]), w);
+        Assert.Equal([5f, 0f, 0f], fc.Data);
+        var conv = Run(OpKind.Conv2d, Conv2dAttrs.Square(2) with { Activation = FusedActivation.Relu }, Image(Ramp(9), 1, 3, 3), Weights([1, 0, 0, -1], 1, 1, 2, 2), new Tensor(new TensorShape(1), [5f]));
+        Assert.Equal([1f, 1f, 1f, 1f], conv.Data);
+        var add = SingleOp.Run(fixture.Require(), OpKind.Add, new AddAttrs(FusedActivation.Relu), [new Tensor(new TensorShape(1, 3), [1, -2, 3]), new Tensor(new TensorShape(1, 3), [-2, 1, 0])]);
+        Assert.Equal([0f, 0f, 3f], add.Data);
+    }
+
+    [SkippableFact]
     public void Fully_connected_matches_hand_result()
     {
         var w = new Tensor(new TensorShape(3, 2), [1, 2, 3, 4, 5, 6]);

@@ -52,7 +52,7 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
     {
         try
         {
-            return new IlgpuBuffer(_accelerator, length);
+            return new IlgpuBuffer(_accelerator, length, Allocations);
         }
         catch (Exception e) when (e is AcceleratorException or OutOfMemoryException or InvalidOperationException)
         {
@@ -82,6 +82,9 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
 
         ((IlgpuBuffer)source).View.SubView(0, destination.Length).CopyToCPU(destination);
     }
+
+    /// <inheritdoc/>
+    protected override IlgpuBuffer Slice(IlgpuBuffer buffer, int offset, int length) => buffer.Slice(offset, length);
 
     /// <inheritdoc/>
     public override void Synchronize() => _accelerator.Synchronize();
@@ -137,7 +140,7 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
         _kernels.ChannelScale(x.View, scale.View, y.View, g);
 
     /// <inheritdoc/>
-    protected override void Add(IlgpuBuffer a, IlgpuBuffer b, IlgpuBuffer y, int length) => _kernels.Add(a.View, b.View, y.View, length);
+    protected override void Add(IlgpuBuffer a, IlgpuBuffer b, IlgpuBuffer y, int length, bool fuseRelu) => _kernels.Add(a.View, b.View, y.View, length, fuseRelu);
 
     /// <inheritdoc/>
     protected override void ConcatInto(IlgpuBuffer x, IlgpuBuffer y, in ConcatSlice slice) => _kernels.ConcatInto(x.View, y.View, slice);

@@ -16,15 +16,18 @@ public sealed class ReferenceBackend : KernelBackend<HostBuffer>
     public override string DeviceName => "scalar reference kernels (host)";
 
     /// <inheritdoc/>
-    public override IDeviceBuffer Allocate(int length) => new HostBuffer(length);
+    public override IDeviceBuffer Allocate(int length) => new HostBuffer(length, Allocations);
 
     /// <inheritdoc/>
     public override void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination) =>
-        source.CopyTo(((HostBuffer)destination).Data);
+        source.CopyTo(((HostBuffer)destination).Span);
 
     /// <inheritdoc/>
     public override void Download(IDeviceBuffer source, Span<float> destination) =>
-        ((HostBuffer)source).Data.AsSpan(0, destination.Length).CopyTo(destination);
+        ((HostBuffer)source).Span[..destination.Length].CopyTo(destination);
+
+    /// <inheritdoc/>
+    protected override HostBuffer Slice(HostBuffer buffer, int offset, int length) => buffer.Slice(offset, length);
 
     /// <inheritdoc/>
     public override void Synchronize()
@@ -33,49 +36,49 @@ public sealed class ReferenceBackend : KernelBackend<HostBuffer>
 
     /// <inheritdoc/>
     protected override void Conv2d(HostBuffer x, HostBuffer w, HostBuffer? bias, HostBuffer y, in ConvGeometry g) =>
-        ReferenceConvolution.Conv2d(x.Data, w.Data, bias?.Data, y.Data, g);
+        ReferenceConvolution.Conv2d(x.Span, w.Span, bias is null ? default : bias.Span, y.Span, g);
 
     /// <inheritdoc/>
     protected override void Gemm(HostBuffer a, HostBuffer b, HostBuffer? bias, HostBuffer c, in GemmGeometry g) =>
-        ReferenceGemm.Multiply(a.Data, b.Data, bias?.Data, c.Data, g);
+        ReferenceGemm.Multiply(a.Span, b.Span, bias is null ? default : bias.Span, c.Span, g);
 
     /// <inheritdoc/>
-    protected override void MaxPool(HostBuffer x, HostBuffer y, in PoolGeometry g) => ReferencePooling.MaxPool(x.Data, y.Data, g);
+    protected override void MaxPool(HostBuffer x, HostBuffer y, in PoolGeometry g) => ReferencePooling.MaxPool(x.Span, y.Span, g);
 
     /// <inheritdoc/>
-    protected override void AvgPool(HostBuffer x, HostBuffer y, in PoolGeometry g) => ReferencePooling.AvgPool(x.Data, y.Data, g);
+    protected override void AvgPool(HostBuffer x, HostBuffer y, in PoolGeometry g) => ReferencePooling.AvgPool(x.Span, y.Span, g);
 
     /// <inheritdoc/>
     protected override void GlobalAvgPool(HostBuffer x, HostBuffer y, int planes, int spatial) =>
-        ReferencePooling.GlobalAvgPool(x.Data, y.Data, planes, spatial);
+        ReferencePooling.GlobalAvgPool(x.Span, y.Span, planes, spatial);
 
     /// <inheritdoc/>
-    protected override void Lrn(HostBuffer x, HostBuffer y, in LrnGeometry g) => ReferenceNormalization.Lrn(x.Data, y.Data, g);
+    protected override void Lrn(HostBuffer x, HostBuffer y, in LrnGeometry g) => ReferenceNormalization.Lrn(x.Span, y.Span, g);
 
     /// <inheritdoc/>
     protected override void BatchNorm(HostBuffer x, HostBuffer scale, HostBuffer bias, HostBuffer mean, HostBuffer variance, HostBuffer y, in ChannelGeometry g, float epsilon) =>
-        ReferenceNormalization.BatchNorm(x.Data, scale.Data, bias.Data, mean.Data, variance.Data, y.Data, g, epsilon);
+        ReferenceNormalization.BatchNorm(x.Span, scale.Span, bias.Span, mean.Span, variance.Span, y.Span, g, epsilon);
 
     /// <inheritdoc/>
-    protected override void Relu(HostBuffer x, HostBuffer y, int length) => ReferenceActivations.Relu(x.Data.AsSpan(0, length), y.Data);
+    protected override void Relu(HostBuffer x, HostBuffer y, int length) => ReferenceActivations.Relu(x.Span[..length], y.Span);
 
     /// <inheritdoc/>
-    protected override void Sigmoid(HostBuffer x, HostBuffer y, int length) => ReferenceActivations.Sigmoid(x.Data.AsSpan(0, length), y.Data);
+    protected override void Sigmoid(HostBuffer x, HostBuffer y, int length) => ReferenceActivations.Sigmoid(x.Span[..length], y.Span);
 
     /// <inheritdoc/>
-    protected override void Softmax(HostBuffer x, HostBuffer y, in ChannelGeometry g) => ReferenceActivations.Softmax(x.Data, y.Data, g);
+    protected override void Softmax(HostBuffer x, HostBuffer y, in ChannelGeometry g) => ReferenceActivations.Softmax(x.Span, y.Span, g);
 
     /// <inheritdoc/>
     protected override void ChannelScale(HostBuffer x, HostBuffer scale, HostBuffer y, in ChannelGeometry g) =>
-        ReferenceElementwise.ChannelScale(x.Data, scale.Data, y.Data, g);
+        ReferenceElementwise.ChannelScale(x.Span, scale.Span, y.Span, g);
 
     /// <inheritdoc/>
-    protected override void Add(HostBuffer a, HostBuffer b, HostBuffer y, int length) =>
-        ReferenceElementwise.Add(a.Data, b.Data, y.Data.AsSpan(0, length));
+    protected override void Add(HostBuffer a, HostBuffer b, HostBuffer y, int length, bool fuseRelu) =>
+        ReferenceElementwise.Add(a.Span, b.Span, y.Span[..length], fuseRelu);
 
     /// <inheritdoc/>
-    protected override void ConcatInto(HostBuffer x, HostBuffer y, in ConcatSlice slice) => ReferenceElementwise.ConcatInto(x.Data, y.Data, slice);
+    protected override void ConcatInto(HostBuffer x, HostBuffer y, in ConcatSlice slice) => ReferenceElementwise.ConcatInto(x.Span, y.Span, slice);
 
     /// <inheritdoc/>
-    protected override void Copy(HostBuffer x, HostBuffer y, int length) => ReferenceElementwise.Copy(x.Data.AsSpan(0, length), y.Data);
+    protected override void Copy(HostBuffer x, HostBuffer y, int length) => ReferenceElementwise.Copy(x.Span[..length], y.Span);
 }

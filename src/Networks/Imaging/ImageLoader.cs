@@ -1,0 +1,132 @@
+using CnnGpu.Runtime;
+using CnnGpu.Runtime.Tensors;
+using SkiaSharp;
+
+namespace CnnGpu.Networks.Imaging;
+
+/// <summary>
+/// Decodes photos (PNG, JPEG, WebP, …) with SkiaSharp, scales them so they cover the network's
+/// input and crops the centre (ML.NET's default <c>IsoCrop</c> resize), and lays the pixels out
+/// as planar RGB floats <c>[3, H, W]</c>.
+/// </summary>
+public static class ImageLoader
+{
+    /// <summary>Loads one image as a batch of one, <c>[1, 3, height, width]</c>.</summary>
+    /// <param name="path">Image file.</param>
+    /// <param name="width">Network input width.</param>
+    /// <param name="height">Network input height.</param>
+    /// <param name="normalization">Pixel normalisation; <see cref="ImageNormalization.Raw"/> when null.</param>
+    /// <exception cref="CnnGpuException">The file is missing or not a decodable image.</exception>
+    public static Tensor Load(string path, int width, int height, ImageNormalization? normalization = null) =>
+        LoadBatch([path], width, height, normalization);
+
+    /// <summary>Loads several images as one batch, <c>[N, 3, height, width]</c>.</summary>
+    /// <param name="paths">Image files, in batch order.</param>
+    /// <param name="width">Network input width.</param>
+    /// <param name="height">Network input height.</param>
+    /// <param name="normalization">Pixel normalisation; <see cref="ImageNormalization.Raw"/> when null.</param>
+    /// <exception cref="CnnGpuException">A file is missing or not a decodable image.</exception>
+    public static Tensor LoadBatch(IReadOnlyList<string> paths, int width, int height, ImageNormalization? normalization = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentOutOfRangeException.ThrowIfLessThan(paths.Count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        var norm = normalization ?? ImageNormalization.Raw;
+        int plane = width * height;
+        var batch = new Tensor(new TensorShape(paths.Count, 3, height, width));
+        for (int n = 0; n < paths.Count; n++)
+        {
+            using var decoded = Decode(paths[n]);
+            using var fitted = CoverAndCrop(decoded, width, height);
+            ToPlanar(fitted, norm, batch.Data.AsSpan(n * 3 * plane, 3 * plane));
+        }
+
+        return batch;
+    }
+
+    /// <summary>Decodes an image file into 8-bit RGBA.</summary>
+    /// <param name="path">Image file.</param>
+    /// <exception cref="CnnGpuException">Missing or undecodable.</exception>
+    public static SKBitmap Decode(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new CnnGpuException($"Image '{path}' does not exist.");
+        }
+
+        using var codec = SKCodec.Create(path) ?? throw new CnnGpuException($"'{path}' is not an image SkiaSharp can decode.");
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        {
+            bitmap.Dispose();
+            throw new CnnGpuException($"Image '{path}' could not be decoded: {result}.");
+        }
+
+        return bitmap;
+    }
+
+    /// <summary>
+    /// Scales <paramref name="source"/> so it covers <paramref name="width"/>×<paramref name="height"/>
+    /// (aspect ratio kept) and crops the centre.
+    /// </summary>
+    /// <param name="source">The decoded image.</param>
+    /// <param name="width">Target width.</param>
+    /// <param name="height">Target height.</param>
+    public static SKBitmap CoverAndCrop(SKBitmap source, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        double scale = Math.Max((double)width / source.Width, (double)height / source.Height);
+        int cropW = Math.Clamp((int)Math.Round(width / scale), 1, source.Width);
+        int cropH = Math.Clamp((int)Math.Round(height / scale), 1, source.Height);
+        var crop = SKRectI.Create((source.Width - cropW) / 2, (source.Height - cropH) / 2, cropW, cropH);
+        using var subset = new SKBitmap();
+        if (!source.ExtractSubset(subset, crop))
+        {
+            throw new CnnGpuException($"Cropping a {source.Width}x{source.Height} image to {crop} failed.");
+        }
+
+        // Downscaling: trilinear over mipmaps (no aliasing); upscaling: Mitchell cubic.
+        var sampling = scale < 1
+            ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
+            : new SKSamplingOptions(SKCubicResampler.Mitchell);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        return subset.Resize(info, sampling) ?? throw new CnnGpuException($"Resizing a {cropW}x{cropH} crop to {width}x{height} failed.");
+    }
+
+    /// <summary>Writes <paramref name="image"/> as planar normalised R, G, B planes into <paramref name="destination"/>.</summary>
+    /// <param name="image">An RGBA image.</param>
+    /// <param name="normalization">Pixel normalisation.</param>
+    /// <param name="destination">3·width·height floats.</param>
+    public static void ToPlanar(SKBitmap image, ImageNormalization normalization, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(normalization);
+        int plane = image.Width * image.Height;
+        if (destination.Length != 3 * plane)
+        {
+            throw new ArgumentException($"Expected {3 * plane} floats for a {image.Width}x{image.Height} image, got {destination.Length}.", nameof(destination));
+        }
+
+        using var rgba = image.ColorType == SKColorType.Rgba8888 ? null
+            : image.Copy(SKColorType.Rgba8888) ?? throw new CnnGpuException($"Converting a {image.ColorType} image to RGBA failed.");
+        var source = rgba ?? image;
+        ReadOnlySpan<byte> pixels = source.GetPixelSpan();
+        int rowBytes = source.RowBytes;
+        for (int y = 0; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                int p = (y * image.Width) + x;
+                int offset = (y * rowBytes) + (x * 4);
+                for (int c = 0; c < 3; c++)
+                {
+                    destination[(c * plane) + p] = normalization.Apply(pixels[offset + c], c);
+                }
+            }
+        }
+    }
+}

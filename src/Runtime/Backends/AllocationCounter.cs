@@ -1,0 +1,26 @@
+namespace CnnGpu.Runtime.Backends;
+
+/// <summary>Bytes a backend currently holds in buffers it allocated (views are not counted).</summary>
+public sealed class AllocationCounter
+{
+    private long _bytes;
+    private long _buffers;
+
+    /// <summary>Bytes currently allocated.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Buffers currently allocated.</summary>
+    public long Buffers => Interlocked.Read(ref _buffers);
+
+    internal void Allocated(long bytes)
+    {
+        Interlocked.Add(ref _bytes, bytes);
+        Interlocked.Increment(ref _buffers);
+    }
+
+    internal void Released(long bytes)
+    {
+        Interlocked.Add(ref _bytes, -bytes);
+        Interlocked.Decrement(ref _buffers);
+    }
+}

@@ -1,0 +1,99 @@
+using CnnGpu.Networks.Zoo;
+using CnnGpu.Runtime.Backends.Reference;
+using CnnGpu.Runtime.Execution;
+using CnnGpu.Runtime.Graph;
+using CnnGpu.Runtime.Passes;
+using CnnGpu.Tests.Support;
+
+namespace CnnGpu.Tests.Passes;
+
+/// <summary>Every graph pass keeps every zoo network's logits within 1e-5 relative (reference backend, reduced input).</summary>
+public sealed class PassEquivalenceTests
+{
+    public static TheoryData<string, int> Networks => new()
+    {
+        { "alexnet", 67 }, { "alexnet-v1", 67 },
+        { "vgg11", 32 }, { "vgg11-lrn", 32 }, { "vgg13", 32 }, { "vgg16-c", 32 }, { "vgg16", 32 }, { "vgg19", 32 },
+        { "googlenet", 64 },
+        { "resnet18", 32 }, { "resnet34", 32 }, { "resnet50", 32 }, { "resnet101", 32 }, { "resnet152", 32 },
+        { "se-resnet50", 32 }, { "se-resnet101", 32 }, { "se-resnet152", 32 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Each_pass_keeps_the_logits(string network, int size)
+    {
+        var graph = Logits(NetworkZoo.Build(network, new NetworkOptions(size, Classes: 100)));
+        var input = RandomData.Uniform(77, 0f, 1f, 1, 3, size, size);
+        var expected = Run(graph, input);
+        float scale = expected.Max(Math.Abs);
+        var rewritten = graph;
+        foreach (var pass in GraphOptimizer.DefaultPasses)
+        {
+            rewritten = pass.Apply(rewritten);
+            Tolerance.AssertClose(expected, Run(rewritten, input), $"{network} after {pass.Name}", 1e-5f * scale, 1e-5f);
+        }
+    }
+
+    [Theory]
+    [InlineData("resnet50", 53, 0, 0)]
+    [InlineData("googlenet", 0, 0, 0)]
+    [InlineData("vgg16", 0, 0, 0)]
+    public void Pipeline_leaves_no_batch_norm_dropout_or_standalone_relu(string network, int foldedBatchNorms, int batchNormsLeft, int reluLeft)
+    {
+        var graph = NetworkZoo.Build(network, new NetworkOptions(32 * (network == "googlenet" ? 2 : 1), Classes: 10));
+        int before = graph.Nodes.Count(n => n.Kind == OpKind.BatchNorm);
+        var optimized = GraphOptimizer.Optimize(graph);
+        Assert.Equal(foldedBatchNorms, before);
+        Assert.Equal(batchNormsLeft, optimized.Nodes.Count(n => n.Kind == OpKind.BatchNorm));
+        Assert.Equal(reluLeft, optimized.Nodes.Count(n => n.Kind == OpKind.Relu));
+        Assert.DoesNotContain(optimized.Nodes, n => n.Kind is OpKind.Dropout or OpKind.Identity);
+    }
+
+    [Fact]
+    public void Residual_add_and_relu_become_one_fused_kernel()
+    {
+        var optimized = GraphOptimizer.Optimize(NetworkZoo.Build("resnet18", new NetworkOptions(32, Classes: 10)));
+        var add = optimized.Nodes.First(n => n.Kind == OpKind.Add);
+        Assert.Equal(new AddAttrs(FusedActivation.Relu), add.Attributes);
+        Assert.All(optimized.Nodes.Where(n => n.Kind == OpKind.Conv2d && n.Name.EndsWith("conv1", StringComparison.Ordinal)),
+            n => Assert.Equal(FusedActivation.Relu, ((Conv2dAttrs)n.Attributes).Activation));
+        Assert.All(optimized.Nodes.Where(n => n.Kind == OpKind.Conv2d), n => Assert.Equal(3, n.Inputs.Length));
+    }
+
+    [Fact]
+    public void Se_gate_keeps_its_structure_and_fuses_the_squeeze_relu()
+    {
+        var optimized = GraphOptimizer.Optimize(NetworkZoo.Build("se-resnet50", new NetworkOptions(32, Classes: 10)));
+        var fc1 = optimized.Nodes.Single(n => n.Name == "layer1.0.se.fc1");
+        Assert.Equal(FusedActivation.Relu, ((FullyConnectedAttrs)fc1.Attributes).Activation);
+        Assert.Single(optimized.Nodes, n => n.Name == "layer1.0.se.sigmoid");
+        Assert.Single(optimized.Nodes, n => n.Name == "layer1.0.se.scale");
+    }
+
+    [Fact]
+    public void Relu_that_feeds_a_second_reader_is_not_fused()
+    {
+        var b = new GraphBuilder("shared");
+        int x = b.Input("data", 3, 8, 8);
+        int conv = b.Conv2d("conv", x, 4, Conv2dAttrs.Square(3, pad: 1));
+        int relu = b.Relu("relu", conv);
+        b.Output(relu);
+        b.Output(b.Sum("add", conv, relu));
+        var optimized = new FuseActivationPass().Apply(b.Build());
+        Assert.Single(optimized.Nodes, n => n.Kind == OpKind.Relu);
+        Assert.Equal(FusedActivation.None, ((Conv2dAttrs)optimized.Nodes.Single(n => n.Kind == OpKind.Conv2d).Attributes).Activation);
+    }
+
+    private static float[] Run(ComputeGraph graph, Runtime.Tensors.Tensor input)
+    {
+        using var executor = new Executor(graph, new ReferenceBackend());
+        return executor.Run(input).Data;
+    }
+
+    private static ComputeGraph Logits(ComputeGraph graph)
+    {
+        var softmax = graph.Nodes.Single(n => n.Kind == OpKind.Softmax && n.Output == graph.Outputs[0]);
+        return new ComputeGraph(graph.Name, graph.Values, graph.Nodes.Remove(softmax), graph.Inputs, [softmax.Inputs[0]]);
+    }
+}
