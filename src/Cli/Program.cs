@@ -9,6 +9,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         var root = new RootCommand("CnnGpu: convolutional-network inference on CUDA, OpenCL and CPU.");
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(SummaryCommand.Create());
         root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(RunCommand.Create());

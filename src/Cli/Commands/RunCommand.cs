@@ -1,10 +1,8 @@
 using System.CommandLine;
+using CnnGpu.Networks;
 using CnnGpu.Networks.Io;
-using CnnGpu.Networks.Onnx;
-using CnnGpu.Networks.Zoo;
 using CnnGpu.Runtime.Backends;
 using CnnGpu.Runtime.Execution;
-using CnnGpu.Runtime.Graph;
 
 namespace CnnGpu.Cli.Commands;
 
@@ -15,12 +13,8 @@ namespace CnnGpu.Cli.Commands;
 /// </summary>
 internal static class RunCommand
 {
-    /// <summary>The networks <c>--model</c> resolves by name when no file of that name exists.</summary>
-    public static ComputeGraph? BuiltInNetwork(string name) => name == TinyNet.Name ? TinyNet.Build() : null;
-
     /// <summary>Creates the command.</summary>
-    /// <param name="networks">Resolves a zoo name to a graph (null = not a known name); <see cref="BuiltInNetwork"/> when null.</param>
-    public static Command Create(Func<string, ComputeGraph?>? networks = null)
+    public static Command Create()
     {
         var model = new Option<string>("--model", "-m") { Description = "An ONNX file, or the name of a zoo network.", Required = true };
         var input = new Option<string>("--input", "-i") { Description = "Input array (.npy, float32, C order; first dimension = batch).", Required = true };
@@ -35,13 +29,12 @@ internal static class RunCommand
         {
             model, input, output, backend, verbose,
         };
-        var resolve = networks ?? BuiltInNetwork;
         command.SetAction(parse =>
         {
             var config = parse.InvocationConfiguration;
             try
             {
-                var graph = LoadModel(parse.GetRequiredValue(model), resolve);
+                var graph = Models.Load(parse.GetRequiredValue(model));
                 var x = NpyFile.Read(parse.GetRequiredValue(input));
                 using var device = BackendFactory.Open(parse.GetValue(backend) ?? "auto");
                 using var executor = new Executor(graph, device);
@@ -60,24 +53,6 @@ internal static class RunCommand
             }
         });
         return command;
-    }
-
-    /// <summary>An existing file is imported as ONNX; otherwise the name is looked up among the networks.</summary>
-    private static ComputeGraph LoadModel(string model, Func<string, ComputeGraph?> networks)
-    {
-        if (File.Exists(model))
-        {
-            return OnnxImporter.Load(model);
-        }
-
-        if (networks(model) is { } graph)
-        {
-            return graph;
-        }
-
-        return model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || model.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            ? OnnxImporter.Load(model)
-            : throw new Runtime.CnnGpuException($"'{model}' is neither an existing ONNX file nor a known network name.");
     }
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -6,21 +6,24 @@ using CnnGpu.Runtime.Tensors;
 namespace CnnGpu.Runtime.Execution;
 
 /// <summary>
-/// Runs a graph on one backend. Parameters are uploaded once at construction; shapes and
-/// activation buffers are prepared once per batch size and reused. Not thread-safe: one
-/// executor serves one caller at a time.
+/// Runs a graph on one backend. Parameters are uploaded once at construction; an
+/// <see cref="ExecutionPlan"/> (shapes, memory plan, arena, launches) is prepared once per batch
+/// size and reused. Not thread-safe: <see cref="Runtime.Session.InferenceSession"/> adds locking,
+/// graph passes and profiling on top.
 /// </summary>
 public sealed class Executor : IDisposable
 {
     private readonly IDeviceBuffer?[] _constants;
-    private readonly Dictionary<int, BatchPlan> _plans = [];
+    private readonly Dictionary<int, ExecutionPlan> _plans = [];
+    private readonly MemoryPlanOptions _planOptions;
     private bool _disposed;
 
     /// <summary>Prepares <paramref name="graph"/> on <paramref name="backend"/> (the executor does not own the backend).</summary>
     /// <param name="graph">The network.</param>
     /// <param name="backend">Where it runs.</param>
+    /// <param name="planOptions">Memory planning options (in-place whitelist); default when null.</param>
     /// <exception cref="CnnGpuException">The backend lacks a kernel for one of the graph's ops.</exception>
-    public Executor(ComputeGraph graph, IBackend backend)
+    public Executor(ComputeGraph graph, IBackend backend, MemoryPlanOptions? planOptions = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(backend);
@@ -31,6 +34,7 @@ public sealed class Executor : IDisposable
 
         Graph = graph;
         Backend = backend;
+        _planOptions = planOptions ?? MemoryPlanOptions.Default;
         _constants = new IDeviceBuffer?[graph.Values.Length];
         try
         {
@@ -54,6 +58,9 @@ public sealed class Executor : IDisposable
     /// <summary>Where it runs.</summary>
     public IBackend Backend { get; }
 
+    /// <summary>Collects per-node timings when set (each launch is then device-synchronised).</summary>
+    public NodeProfiler? Profiler { get; set; }
+
     /// <summary>Runs a single-input, single-output graph.</summary>
     /// <param name="input">A batch, <c>[N, ...item shape]</c>.</param>
     /// <returns>The output for the batch.</returns>
@@ -72,28 +79,31 @@ public sealed class Executor : IDisposable
     /// <returns>One tensor per graph output.</returns>
     public IReadOnlyList<Tensor> RunAll(params Tensor[] inputs)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(inputs);
-        int batch = CheckInputs(inputs);
-        var plan = PlanFor(batch);
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            Backend.Upload(inputs[i].Data, plan.Buffers[Graph.Inputs[i].ValueId]!);
-        }
-
-        foreach (var launch in plan.Launches)
-        {
-            Backend.Execute(launch);
-        }
-
-        Backend.Synchronize();
-        return [.. Graph.Outputs.Select(id =>
-        {
-            var result = new Tensor(plan.Shapes[id]);
-            Backend.Download(plan.Buffers[id]!, result.Data);
-            return result;
-        })];
+        return Run([.. inputs.Select(t => t.Shape)], [.. inputs.Select(t => new ReadOnlyMemory<float>(t.Data))], CancellationToken.None);
     }
+
+    /// <summary>Runs the graph on raw input data whose shapes the caller states.</summary>
+    /// <param name="shapes">One shape per graph input, <c>[N, ...item shape]</c>.</param>
+    /// <param name="inputs">The data of each input, C order.</param>
+    /// <param name="cancellation">Checked between kernel launches.</param>
+    /// <returns>One tensor per graph output.</returns>
+    public IReadOnlyList<Tensor> Run(IReadOnlyList<TensorShape> shapes, IReadOnlyList<ReadOnlyMemory<float>> inputs, CancellationToken cancellation)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(shapes);
+        ArgumentNullException.ThrowIfNull(inputs);
+        int batch = CheckInputs(shapes, inputs);
+        return PlanFor(batch).Run(inputs, Profiler, cancellation);
+    }
+
+    /// <summary>The memory plan used for <paramref name="batch"/> (prepared on first use).</summary>
+    /// <param name="batch">Batch size.</param>
+    public MemoryPlan MemoryPlanFor(int batch) => PlanFor(batch).Memory;
+
+    /// <summary>Kernels launched per run at <paramref name="batch"/> (elided copies excluded).</summary>
+    /// <param name="batch">Batch size.</param>
+    public int LaunchCountFor(int batch) => PlanFor(batch).LaunchCount;
 
     /// <inheritdoc/>
     public void Dispose()
@@ -116,95 +126,41 @@ public sealed class Executor : IDisposable
         }
     }
 
-    private int CheckInputs(Tensor[] inputs)
+    private int CheckInputs(IReadOnlyList<TensorShape> shapes, IReadOnlyList<ReadOnlyMemory<float>> inputs)
     {
-        if (inputs.Length != Graph.Inputs.Length)
+        if (shapes.Count != Graph.Inputs.Length || inputs.Count != Graph.Inputs.Length)
         {
-            throw new ArgumentException($"Graph '{Graph.Name}' takes {Graph.Inputs.Length} input(s), got {inputs.Length}.", nameof(inputs));
+            throw new ArgumentException($"Graph '{Graph.Name}' takes {Graph.Inputs.Length} input(s), got {inputs.Count}.", nameof(inputs));
         }
 
-        int batch = inputs.Length > 0 ? inputs[0].Shape[0] : 1;
-        for (int i = 0; i < inputs.Length; i++)
+        int batch = shapes.Count > 0 && shapes[0].Rank > 0 ? shapes[0][0] : 1;
+        for (int i = 0; i < shapes.Count; i++)
         {
             var declared = Graph.Inputs[i];
-            var shape = inputs[i].Shape;
             var expected = new TensorShape([batch, .. declared.ItemShape.Dimensions]);
-            if (!shape.Equals(expected))
+            if (!shapes[i].Equals(expected))
             {
                 throw new ShapeMismatchException(
-                    $"Input '{Graph.Values[declared.ValueId].Name}' of graph '{Graph.Name}' expects [N, {string.Join(", ", declared.ItemShape.Dimensions)}] (here {expected}), got {shape}.");
+                    $"Input '{Graph.Values[declared.ValueId].Name}' of graph '{Graph.Name}' expects [N, {string.Join(", ", declared.ItemShape.Dimensions)}] (here {expected}), got {shapes[i]}.");
+            }
+
+            if (inputs[i].Length != expected.ElementCount)
+            {
+                throw new ShapeMismatchException($"Input '{Graph.Values[declared.ValueId].Name}': shape {expected} needs {expected.ElementCount} values, got {inputs[i].Length}.");
             }
         }
 
         return batch;
     }
 
-    private BatchPlan PlanFor(int batch)
+    private ExecutionPlan PlanFor(int batch)
     {
-        if (_plans.TryGetValue(batch, out var plan))
+        if (!_plans.TryGetValue(batch, out var plan))
         {
-            return plan;
+            plan = new ExecutionPlan(Graph, Backend, _constants, batch, _planOptions);
+            _plans[batch] = plan;
         }
 
-        var shapes = ShapeInference.Infer(Graph, batch);
-        plan = new BatchPlan(shapes, (IDeviceBuffer?[])_constants.Clone());
-        try
-        {
-            foreach (var input in Graph.Inputs)
-            {
-                plan.Own(input.ValueId, Backend.Allocate(shapes[input.ValueId].ElementCount));
-            }
-
-            foreach (var node in Graph.Nodes)
-            {
-                plan.Own(node.Output, Backend.Allocate(shapes[node.Output].ElementCount));
-            }
-
-            foreach (var node in Graph.Nodes)
-            {
-                plan.Launches.Add(new NodeLaunch(
-                    node,
-                    [.. node.Inputs.Select(id => plan.Buffers[id]!)],
-                    [.. node.Inputs.Select(id => shapes[id])],
-                    plan.Buffers[node.Output]!,
-                    shapes[node.Output]));
-            }
-        }
-        catch
-        {
-            plan.Dispose();
-            throw;
-        }
-
-        _plans[batch] = plan;
         return plan;
-    }
-
-    /// <summary>Shapes, buffers and prepared launches for one batch size.</summary>
-    private sealed class BatchPlan(TensorShape[] shapes, IDeviceBuffer?[] buffers) : IDisposable
-    {
-        private readonly List<IDeviceBuffer> _owned = [];
-
-        public TensorShape[] Shapes { get; } = shapes;
-
-        public IDeviceBuffer?[] Buffers { get; } = buffers;
-
-        public List<NodeLaunch> Launches { get; } = [];
-
-        public void Own(int valueId, IDeviceBuffer buffer)
-        {
-            _owned.Add(buffer);
-            Buffers[valueId] = buffer;
-        }
-
-        public void Dispose()
-        {
-            foreach (var buffer in _owned)
-            {
-                buffer.Dispose();
-            }
-
-            _owned.Clear();
-        }
     }
 }

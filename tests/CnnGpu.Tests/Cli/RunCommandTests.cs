@@ -66,7 +66,7 @@ public sealed class RunCommandTests : IDisposable
         { "truncated", "is not a valid ONNX model" },
         { "png", "is not a valid ONNX model" },
         { "missing", "does not exist" },
-        { "unknown name", "neither an existing ONNX file nor a known network name" },
+        { "unknown name", "is neither an existing ONNX file nor" },
     };
 
     [Theory]

@@ -17,7 +17,23 @@ internal static class IlgpuCpuConfig
     /// <summary>Warps per simulated multiprocessor (max group = 4 · 4 = 16 threads).</summary>
     public const int WarpsPerMultiprocessor = 4;
 
-    /// <summary>A device with one simulated multiprocessor per core.</summary>
-    public static CPUDevice CreateDevice() =>
-        new(ThreadsPerWarp, WarpsPerMultiprocessor, Math.Max(1, Environment.ProcessorCount));
+    /// <summary>
+    /// A device with one simulated multiprocessor per core, or the shape given by the environment
+    /// variable <c>CNNGPU_ILGPU_CPU=threadsPerWarp,warpsPerMultiprocessor,multiprocessors</c>.
+    /// </summary>
+    public static CPUDevice CreateDevice()
+    {
+        if (Environment.GetEnvironmentVariable("CNNGPU_ILGPU_CPU") is { Length: > 0 } custom)
+        {
+            int[] parts = [.. custom.Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+            if (parts.Length == 3 && parts[0] >= 2 && parts[1] >= 1 && parts[2] >= 1)
+            {
+                return new CPUDevice(parts[0], parts[1], parts[2]);
+            }
+
+            throw new DeviceException($"CNNGPU_ILGPU_CPU='{custom}' must be threadsPerWarp(≥2),warpsPerMultiprocessor(≥1),multiprocessors(≥1).");
+        }
+
+        return new(ThreadsPerWarp, WarpsPerMultiprocessor, Math.Max(1, Environment.ProcessorCount));
+    }
 }

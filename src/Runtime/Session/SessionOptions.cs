@@ -1,0 +1,29 @@
+using CnnGpu.Runtime.Backends;
+using CnnGpu.Runtime.Planning;
+
+namespace CnnGpu.Runtime.Session;
+
+/// <summary>How an <see cref="InferenceSession"/> runs its network.</summary>
+public sealed record SessionOptions
+{
+    /// <summary>The default options: <c>auto</c> backend, batches up to 8, graph passes on, no profiling.</summary>
+    public static SessionOptions Default { get; } = new();
+
+    /// <summary>Backend to open (<c>auto</c>, <c>reference</c>, <c>ilgpu-cpu</c>, <c>cuda[:i]</c>, <c>opencl[:i]</c>); the session owns it.</summary>
+    public string Backend { get; init; } = "auto";
+
+    /// <summary>An already open backend to share instead of opening <see cref="Backend"/>; the session does not dispose it.</summary>
+    public IBackend? SharedBackend { get; init; }
+
+    /// <summary>Largest batch <see cref="InferenceSession.Run(Tensors.Tensor)"/> accepts.</summary>
+    public int MaxBatch { get; init; } = 8;
+
+    /// <summary>Run the graph passes (no-op removal, batch-norm folding, fused epilogues).</summary>
+    public bool Optimize { get; init; } = true;
+
+    /// <summary>Record per-node timings (each launch is then device-synchronised, so runs are slower).</summary>
+    public bool Profiling { get; init; }
+
+    /// <summary>Memory planning (in-place whitelist, alignment); the planner's defaults when null.</summary>
+    public MemoryPlanOptions? MemoryPlan { get; init; }
+}
