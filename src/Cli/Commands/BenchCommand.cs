@@ -47,8 +47,9 @@ internal static class BenchCommand
         return command;
     }
 
-    internal static int Run(IAnsiConsole console, BenchSettings settings)
+    internal static int Run(IAnsiConsole console, BenchSettings settings, TextWriter? error = null)
     {
+        error ??= Console.Error;
         IBackend device;
         try
         {
@@ -56,7 +57,7 @@ internal static class BenchCommand
         }
         catch (DeviceException e)
         {
-            Console.Error.WriteLine($"cnngpu bench: {e.Message}");
+            error.WriteLine($"cnngpu bench: {e.Message}");
             return 2;
         }
 
@@ -80,7 +81,7 @@ internal static class BenchCommand
                 catch (CnnGpuException e)
                 {
                     failures++;
-                    Console.Error.WriteLine($"cnngpu bench: {name}: {e.Message}");
+                    error.WriteLine($"cnngpu bench: {name}: {e.Message}");
                 }
             }
 

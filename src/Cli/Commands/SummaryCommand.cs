@@ -50,7 +50,7 @@ internal static class SummaryCommand
     }
 
     /// <summary>Runs the command; JSON goes unformatted to the console's underlying writer.</summary>
-    internal static int Run(IAnsiConsole console, string? network, int? input, bool strideOnFirst1x1, bool json, bool list, bool plan = false)
+    internal static int Run(IAnsiConsole console, string? network, int? input, bool strideOnFirst1x1, bool json, bool list, bool plan = false, TextWriter? error = null)
     {
         if (list || network is null)
         {
@@ -87,7 +87,7 @@ internal static class SummaryCommand
         }
         catch (CnnGpuException e)
         {
-            Console.Error.WriteLine($"cnngpu summary: {e.Message}");
+            (error ?? Console.Error).WriteLine($"cnngpu summary: {e.Message}");
             return 2;
         }
     }

@@ -1,5 +1,5 @@
 using CnnGpu.Cli.Commands;
-using Spectre.Console;
+using CnnGpu.Tests.Support;
 
 namespace CnnGpu.Tests.Cli;
 
@@ -8,7 +8,7 @@ public sealed class BenchCommandTests
     [Fact]
     public void Bench_reports_latency_throughput_and_a_per_node_profile()
     {
-        var (console, writer) = Console();
+        var (console, writer) = TestConsoles.Create(160);
         var settings = new BenchSettings(["tinynet"], "reference", Batch: 2, Input: null, Iterations: 3, MinSeconds: 0, Profile: true);
         Assert.Equal(0, BenchCommand.Run(console, settings));
         string text = writer.ToString();
@@ -23,34 +23,11 @@ public sealed class BenchCommandTests
     [Fact]
     public void Unknown_backend_is_a_one_line_error()
     {
-        var (console, _) = Console();
+        var (console, _) = TestConsoles.Create(160);
         var error = new StringWriter();
-        var saved = System.Console.Error;
-        System.Console.SetError(error);
-        try
-        {
-            Assert.Equal(2, BenchCommand.Run(console, new BenchSettings(["tinynet"], "tpu", 1, null, 1, 0, false)));
-        }
-        finally
-        {
-            System.Console.SetError(saved);
-        }
+        Assert.Equal(2, BenchCommand.Run(console, new BenchSettings(["tinynet"], "tpu", 1, null, 1, 0, false), error));
 
         Assert.Single(error.ToString().TrimEnd().Split('\n'));
         Assert.Contains("'tpu'", error.ToString(), StringComparison.Ordinal);
-    }
-
-    private static (IAnsiConsole Console, StringWriter Writer) Console()
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 160;
-        return (console, writer);
     }
 }

@@ -3,6 +3,7 @@ using CnnGpu.Cli.Commands;
 using CnnGpu.Networks.Complexity;
 using CnnGpu.Networks.Zoo;
 using CnnGpu.Tests.Complexity;
+using CnnGpu.Tests.Support;
 using Spectre.Console;
 
 namespace CnnGpu.Tests.Cli;
@@ -26,7 +27,7 @@ public sealed class SummaryCommandTests
     [Fact]
     public void List_names_every_zoo_network()
     {
-        var (console, writer) = Console(100);
+        var (console, writer) = TestConsoles.Create(100);
         Assert.Equal(0, SummaryCommand.Run(console, null, null, false, false, list: true));
         Assert.All(NetworkZoo.Names, n => Assert.Contains(n, writer.ToString(), StringComparison.Ordinal));
     }
@@ -58,18 +59,9 @@ public sealed class SummaryCommandTests
     [Fact]
     public void Unknown_network_is_a_one_line_error()
     {
-        var (console, _) = Console(100);
+        var (console, _) = TestConsoles.Create(100);
         var error = new StringWriter();
-        var saved = System.Console.Error;
-        System.Console.SetError(error);
-        try
-        {
-            Assert.Equal(2, SummaryCommand.Run(console, "lenet", null, false, false, false));
-        }
-        finally
-        {
-            System.Console.SetError(saved);
-        }
+        Assert.Equal(2, SummaryCommand.Run(console, "lenet", null, false, false, false, error: error));
 
         Assert.Single(error.ToString().TrimEnd().Split('\n'));
         Assert.Contains("'lenet'", error.ToString(), StringComparison.Ordinal);
@@ -77,22 +69,8 @@ public sealed class SummaryCommandTests
 
     private static string Render(string network, int width)
     {
-        var (console, writer) = Console(width);
+        var (console, writer) = TestConsoles.Create(width);
         Assert.Equal(0, SummaryCommand.Run(console, network, null, false, false, false));
         return writer.ToString();
-    }
-
-    private static (IAnsiConsole Console, StringWriter Writer) Console(int width)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = width;
-        return (console, writer);
     }
 }

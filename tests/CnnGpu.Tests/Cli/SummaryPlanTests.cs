@@ -4,6 +4,7 @@ using CnnGpu.Cli.Commands;
 using CnnGpu.Networks.Zoo;
 using CnnGpu.Runtime.Graph;
 using CnnGpu.Runtime.Planning;
+using CnnGpu.Tests.Support;
 using Spectre.Console;
 
 namespace CnnGpu.Tests.Cli;
@@ -15,7 +16,7 @@ public sealed class SummaryPlanTests
     public void Table_ends_with_the_plan_line()
     {
         var plan = PlanOf("resnet50");
-        var (console, writer) = Console();
+        var (console, writer) = TestConsoles.Create(120);
 
         Assert.Equal(0, SummaryCommand.Run(console, "resnet50", null, false, json: false, list: false, plan: true));
 
@@ -28,7 +29,7 @@ public sealed class SummaryPlanTests
     [Fact]
     public void Table_has_no_plan_line_without_the_flag()
     {
-        var (console, writer) = Console();
+        var (console, writer) = TestConsoles.Create(120);
 
         Assert.Equal(0, SummaryCommand.Run(console, "resnet18", null, false, json: false, list: false));
 
@@ -39,7 +40,7 @@ public sealed class SummaryPlanTests
     public void Json_has_the_plan_after_the_totals()
     {
         var plan = PlanOf("se-resnet50");
-        var (console, writer) = Console();
+        var (console, writer) = TestConsoles.Create(120);
 
         Assert.Equal(0, SummaryCommand.Run(console, "se-resnet50", null, false, json: true, list: false, plan: true));
 
@@ -55,7 +56,7 @@ public sealed class SummaryPlanTests
     [Fact]
     public void Json_has_no_plan_without_the_flag()
     {
-        var (console, writer) = Console();
+        var (console, writer) = TestConsoles.Create(120);
 
         Assert.Equal(0, SummaryCommand.Run(console, "resnet18", null, false, json: true, list: false));
 
@@ -67,19 +68,5 @@ public sealed class SummaryPlanTests
     {
         var graph = NetworkZoo.Build(network, new NetworkOptions(Weights: WeightInitializer.ShapesOnly));
         return MemoryPlanner.Plan(graph, ShapeInference.Infer(graph, 1));
-    }
-
-    private static (IAnsiConsole Console, StringWriter Writer) Console()
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 120;
-        return (console, writer);
     }
 }

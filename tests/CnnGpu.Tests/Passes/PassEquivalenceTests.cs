@@ -10,20 +10,13 @@ namespace CnnGpu.Tests.Passes;
 /// <summary>Every graph pass keeps every zoo network's logits within 1e-5 relative (reference backend, reduced input).</summary>
 public sealed class PassEquivalenceTests
 {
-    public static TheoryData<string, int> Networks => new()
-    {
-        { "alexnet", 67 }, { "alexnet-v1", 67 },
-        { "vgg11", 32 }, { "vgg11-lrn", 32 }, { "vgg13", 32 }, { "vgg16-c", 32 }, { "vgg16", 32 }, { "vgg19", 32 },
-        { "googlenet", 64 },
-        { "resnet18", 32 }, { "resnet34", 32 }, { "resnet50", 32 }, { "resnet101", 32 }, { "resnet152", 32 },
-        { "se-resnet50", 32 }, { "se-resnet101", 32 }, { "se-resnet152", 32 },
-    };
+    public static TheoryData<string, int> Networks => ZooCases.ReducedInputs();
 
     [Theory]
     [MemberData(nameof(Networks))]
     public void Each_pass_keeps_the_logits(string network, int size)
     {
-        var graph = Logits(NetworkZoo.Build(network, new NetworkOptions(size, Classes: 100)));
+        var graph = ZooCases.Logits(NetworkZoo.Build(network, new NetworkOptions(size, Classes: 100)));
         var input = RandomData.Uniform(77, 0f, 1f, 1, 3, size, size);
         var expected = Run(graph, input);
         float scale = expected.Max(Math.Abs);
@@ -91,9 +84,4 @@ public sealed class PassEquivalenceTests
         return executor.Run(input).Data;
     }
 
-    private static ComputeGraph Logits(ComputeGraph graph)
-    {
-        var softmax = graph.Nodes.Single(n => n.Kind == OpKind.Softmax && n.Output == graph.Outputs[0]);
-        return new ComputeGraph(graph.Name, graph.Values, graph.Nodes.Remove(softmax), graph.Inputs, [softmax.Inputs[0]]);
-    }
 }

@@ -4,6 +4,8 @@ using CnnGpu.Runtime.Graph;
 using CnnGpu.Runtime.Planning;
 using Xunit.Abstractions;
 
+using CnnGpu.Tests.Support;
+
 namespace CnnGpu.Tests.Planning;
 
 /// <summary>The memory plan of every zoo network is valid, and small against the naive sum.</summary>
@@ -18,7 +20,7 @@ public sealed class ZooPlanTests(ITestOutputHelper output)
             foreach (string network in NetworkZoo.Names)
             {
                 cases.Add(network, null, 1);
-                cases.Add(network, ReducedInput(network), 3);
+                cases.Add(network, ZooCases.ReducedInput(network), 3);
             }
 
             return cases;
@@ -79,12 +81,4 @@ public sealed class ZooPlanTests(ITestOutputHelper output)
 
     private static ComputeGraph Build(string network, int? input) =>
         NetworkZoo.Build(network, new NetworkOptions(input, Weights: WeightInitializer.ShapesOnly));
-
-    /// <summary>The smallest convenient input each architecture allows (its pools and strides must leave ≥ 1×1).</summary>
-    private static int ReducedInput(string network) => network switch
-    {
-        "alexnet" or "alexnet-v1" => 67,
-        "googlenet" => 64,
-        _ => 32,
-    };
 }

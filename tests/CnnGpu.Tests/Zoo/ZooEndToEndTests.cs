@@ -1,7 +1,6 @@
 using CnnGpu.Networks.Zoo;
 using CnnGpu.Runtime.Backends.Reference;
 using CnnGpu.Runtime.Execution;
-using CnnGpu.Runtime.Graph;
 using CnnGpu.Runtime.Tensors;
 using CnnGpu.Tests.Support;
 
@@ -14,15 +13,7 @@ namespace CnnGpu.Tests.Zoo;
 [Collection(OnIlgpuCpu.Name)]
 public sealed class ZooEndToEndTests(IlgpuCpuFixture fixture)
 {
-    /// <summary>The smallest convenient input each architecture allows (its pools and strides must leave ≥ 1×1).</summary>
-    public static TheoryData<string, int> ReducedInputs => new()
-    {
-        { "alexnet", 67 }, { "alexnet-v1", 67 },
-        { "vgg11", 32 }, { "vgg11-lrn", 32 }, { "vgg13", 32 }, { "vgg16-c", 32 }, { "vgg16", 32 }, { "vgg19", 32 },
-        { "googlenet", 64 },
-        { "resnet18", 32 }, { "resnet34", 32 }, { "resnet50", 32 }, { "resnet101", 32 }, { "resnet152", 32 },
-        { "se-resnet50", 32 }, { "se-resnet101", 32 }, { "se-resnet152", 32 },
-    };
+    public static TheoryData<string, int> ReducedInputs => ZooCases.ReducedInputs();
 
     [Fact]
     public void Every_zoo_network_has_a_reduced_input_case()
@@ -36,7 +27,7 @@ public sealed class ZooEndToEndTests(IlgpuCpuFixture fixture)
     public void Network_matches_reference_at_reduced_input(string network, int size)
     {
         var backend = fixture.Require();
-        var graph = LogitsOf(NetworkZoo.Build(network, new NetworkOptions(size, Classes: 100)));
+        var graph = ZooCases.Logits(NetworkZoo.Build(network, new NetworkOptions(size, Classes: 100)));
         // Batch 2 for the light networks; the heavy ones run one image to keep the CPU simulator's time in check.
         int batch = network is "alexnet" or "alexnet-v1" or "googlenet" or "resnet18" or "resnet34" ? 2 : 1;
         var input = RandomData.Uniform(2024, 0f, 1f, batch, 3, size, size);
@@ -48,13 +39,6 @@ public sealed class ZooEndToEndTests(IlgpuCpuFixture fixture)
         Assert.All(expected.Data, v => Assert.True(float.IsFinite(v)));
         Assert.True(expected.Data.Max() - expected.Data.Min() > 1e-3f, $"{network}: logits are flat");
         Tolerance.AssertClose(expected.Data, actual.Data, $"{network} at {size}x{size} on {backend.Name}");
-    }
-
-    /// <summary>The same graph with the softmax's input (the logits) as its output.</summary>
-    private static ComputeGraph LogitsOf(ComputeGraph graph)
-    {
-        var softmax = graph.Nodes.Single(n => n.Kind == OpKind.Softmax && n.Output == graph.Outputs[0]);
-        return new ComputeGraph(graph.Name, graph.Values, graph.Nodes.Remove(softmax), graph.Inputs, [softmax.Inputs[0]]);
     }
 }
 
