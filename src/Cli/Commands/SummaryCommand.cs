@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using CnnGpu.Cli.Rendering;
+using CnnGpu.Networks;
 using CnnGpu.Networks.Complexity;
 using CnnGpu.Networks.Zoo;
 using CnnGpu.Runtime;
 using CnnGpu.Runtime.Graph;
+using CnnGpu.Runtime.Passes;
 using CnnGpu.Runtime.Planning;
 using Spectre.Console;
 
@@ -16,7 +18,7 @@ internal static class SummaryCommand
 {
     public static Command Create()
     {
-        var network = new Argument<string?>("network") { Description = "A zoo network (see --list).", Arity = ArgumentArity.ZeroOrOne };
+        var network = new Argument<string?>("network") { Description = "A zoo network (see --list) or an ONNX file.", Arity = ArgumentArity.ZeroOrOne };
         var input = new Option<int?>("--input") { Description = "Square input side (default: 227 for the AlexNets, 224 otherwise)." };
         var strideOn1x1 = new Option<bool>("--stride-on-1x1") { Description = "ResNet v1 (paper): stride on the bottleneck's first 1x1 instead of the 3x3." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
@@ -66,9 +68,9 @@ internal static class SummaryCommand
 
         try
         {
-            var graph = NetworkZoo.Build(network, new NetworkOptions(input, strideOnFirst1x1, Weights: WeightInitializer.ShapesOnly));
+            var graph = Models.Load(network, new NetworkOptions(input, strideOnFirst1x1, Weights: WeightInitializer.ShapesOnly));
             var report = ComplexityAnalyzer.Analyze(graph);
-            var memory = plan ? MemoryPlanner.Plan(graph, ShapeInference.Infer(graph, batch: 1)) : null;
+            var memory = plan ? PlanAsExecuted(graph) : null;
             if (json)
             {
                 // Raw writer: Spectre would wrap long lines; for the terminal this is Console.Out.
@@ -92,11 +94,18 @@ internal static class SummaryCommand
         }
     }
 
+    /// <summary>The batch-1 memory plan of the graph as a session runs it: after the graph passes.</summary>
+    internal static MemoryPlan PlanAsExecuted(ComputeGraph graph)
+    {
+        var executed = GraphOptimizer.Optimize(graph);
+        return MemoryPlanner.Plan(executed, ShapeInference.Infer(executed, batch: 1));
+    }
+
     /// <summary><c>plan: peak X MB of naive Y MB (Z%)</c>.</summary>
     internal static string PlanLine(MemoryPlan memory) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"plan: peak {Units.Megabytes(memory.PeakActivationBytes)} of naive {Units.Megabytes(memory.NaiveActivationBytes)} ({Percent(memory):0.0}%)");
+            $"plan (after graph passes): peak {Units.Megabytes(memory.PeakActivationBytes)} of naive {Units.Megabytes(memory.NaiveActivationBytes)} ({Percent(memory):0.0}%)");
 
     private static double Percent(MemoryPlan memory) =>
         memory.NaiveActivationBytes == 0 ? 0 : 100.0 * memory.PeakActivationBytes / memory.NaiveActivationBytes;
