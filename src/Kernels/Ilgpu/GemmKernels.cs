@@ -180,4 +180,33 @@ internal static class GemmKernels
             c[g.CIndex(batch, grp, i, j)] = v;
         }
     }
+
+    /// <summary>
+    /// One thread per element of C looping over K: the path for thin products (a fully connected
+    /// layer at batch 1 is a matrix-vector product), where a 4T×4T tile would compute mostly padding.
+    /// </summary>
+    public static void Thin(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, GemmGeometry g)
+    {
+        int perSlice = g.M * g.N;
+        int total = perSlice * g.BatchCount * g.GroupCount;
+        int step = GridStride.Step;
+        for (int index = GridStride.Start; index < total; index += step)
+        {
+            int slice = index / perSlice;
+            int inSlice = index - (slice * perSlice);
+            int i = inSlice / g.N;
+            int j = inSlice - (i * g.N);
+            int batch = slice / g.GroupCount;
+            int grp = slice - (batch * g.GroupCount);
+            int aRow = g.AIndex(batch, grp, i, 0);
+            int bCol = g.BIndex(batch, grp, 0, j);
+            float acc = 0f;
+            for (int k = 0; k < g.K; k++)
+            {
+                acc += a[aRow + (k * g.AColStride)] * b[bCol + (k * g.BRowStride)];
+            }
+
+            Store(c, bias, g, batch, grp, i, j, acc);
+        }
+    }
 }

@@ -24,6 +24,9 @@ public sealed class IlgpuKernelSet
 {
     private const int PreferredGroupSize = 256;
 
+    /// <summary>Products with fewer rows or columns than this take the thin (one thread per output) GEMM.</summary>
+    private const int ThinGemmLimit = 8;
+
     // K depth per shared-memory stage. 16 is the usual GPU choice (8 KiB of shared memory at T = 16);
     // the CPU simulator pays an OS-level barrier per stage, so it stages 64 (measured 2-4x faster).
     private const int GpuGemmSliceK = 16;
@@ -31,6 +34,7 @@ public sealed class IlgpuKernelSet
 
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvGeometry> conv;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry, int> gemm;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry> gemmThin;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, PoolGeometry> maxPool;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, PoolGeometry> avgPool;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> globalAvgPool;
@@ -73,6 +77,7 @@ public sealed class IlgpuKernelSet
         GemmSliceK = accelerator.AcceleratorType == AcceleratorType.CPU ? CpuGemmSliceK : Math.Max(tile, GpuGemmSliceK);
 
         conv = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvGeometry>(ConvolutionKernels.Direct);
+        gemmThin = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry>(GemmKernels.Thin);
         gemm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry, int>(GemmKernels.Tiled);
         maxPool = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, PoolGeometry>(PoolingKernels.MaxPool);
         avgPool = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, PoolGeometry>(PoolingKernels.AvgPool);
@@ -139,7 +144,8 @@ public sealed class IlgpuKernelSet
 
     /// <summary>
     /// Strided, batched, grouped matrix product <c>C = A·B (+ bias)</c> (a fully connected layer is
-    /// <see cref="GemmGeometry.ForFullyConnected"/>), shared-memory tiled; any M, N, K.
+    /// <see cref="GemmGeometry.ForFullyConnected"/>), shared-memory tiled; any M, N, K. Thin products (fewer than 8 rows or
+    /// columns, e.g. a batch-1 fully connected layer) take a one-thread-per-output kernel instead.
     /// </summary>
     /// <param name="a">Operand A.</param>
     /// <param name="b">Operand B.</param>
@@ -167,6 +173,12 @@ public sealed class IlgpuKernelSet
 
         int t = GemmThreadsPerSide;
         int block = GemmKernels.MicroTile * t;
+        if (g.M < ThinGemmLimit || g.N < ThinGemmLimit)
+        {
+            gemmThin(LinearConfig(g.M * g.N * g.BatchCount * g.GroupCount), a, b, g.HasBias ? bias : c, c, g);
+            return;
+        }
+
         long tiles = (long)((g.N + block - 1) / block) * ((g.M + block - 1) / block) * g.BatchCount * g.GroupCount;
         var config = new KernelConfig(
             new Index2D((int)Math.Min(tiles, maxGemmGroups), 1),

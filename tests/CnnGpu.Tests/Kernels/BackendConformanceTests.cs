@@ -154,6 +154,9 @@ public abstract class BackendConformanceTests(BackendFixture fixture)
     [InlineData(3, 29, 53, true, true)]
     [InlineData(5, 17, 19, false, false)]
     [InlineData(2, 130, 70, true, false)]
+    [InlineData(9, 37, 11, false, true)]       // ≥ 8 rows and columns: the tiled GEMM (fewer: the thin path)
+    [InlineData(12, 29, 53, true, true)]
+    [InlineData(10, 130, 70, true, false)]
     public void FullyConnected_matches_reference(int n, int inFeatures, int outFeatures, bool transposed, bool bias)
     {
         var w = transposed ? RandomData.Symmetric(30, inFeatures, outFeatures) : RandomData.Symmetric(30, outFeatures, inFeatures);

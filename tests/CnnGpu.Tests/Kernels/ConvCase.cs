@@ -67,6 +67,7 @@ public sealed partial record ConvCase(
         yield return new ConvCase(1, 10, 9, 9, 6, 1, 1, 1, 1, Padding2d.None, 1, 1, 2, true);
         yield return new ConvCase(3, 6, 13, 11, 6, 1, 1, 1, 1, Padding2d.None, 1, 1, 6, false);
         yield return new ConvCase(2, 37, 5, 3, 45, 1, 1, 1, 1, Padding2d.None, 1, 1, 1, true);
+        yield return new ConvCase(2, 37, 2, 2, 45, 1, 1, 1, 1, Padding2d.None, 1, 1, 1, true);   // 4 columns: the thin GEMM
 
         // 1x1 but strided or padded: must NOT take the GEMM path and must still be right.
         yield return new ConvCase(3, 7, 9, 9, 5, 1, 1, 2, 2, Padding2d.None, 1, 1, 1, true);
