@@ -42,7 +42,7 @@ internal static class BenchCommand
                 parse.GetValue(iterations),
                 parse.GetValue(minSeconds),
                 parse.GetValue(profile));
-            return Run(AnsiConsole.Console, settings);
+            return Run(Consoles.ForOutput(), settings);
         });
         return command;
     }

@@ -29,7 +29,7 @@ internal static class SummaryCommand
             network, input, strideOn1x1, json, list, plan,
         };
         command.SetAction(parse => Run(
-            OutputConsole(),
+            Consoles.ForOutput(),
             parse.GetValue(network),
             parse.GetValue(input),
             parse.GetValue(strideOn1x1),
@@ -37,18 +37,6 @@ internal static class SummaryCommand
             parse.GetValue(list),
             parse.GetValue(plan)));
         return command;
-    }
-
-    /// <summary>The terminal, or (when piped to a file) a console wide enough that tables never wrap.</summary>
-    private static IAnsiConsole OutputConsole()
-    {
-        var console = AnsiConsole.Console;
-        if (Console.IsOutputRedirected)
-        {
-            console.Profile.Width = Math.Max(console.Profile.Width, 160);
-        }
-
-        return console;
     }
 
     /// <summary>Runs the command; JSON goes unformatted to the console's underlying writer.</summary>
