@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CnnGpu.Runtime.Backends;
 using CnnGpu.Runtime.Execution;
 using CnnGpu.Runtime.Graph;
@@ -12,7 +13,8 @@ namespace CnnGpu.Runtime.Session;
 /// Creation runs the graph passes, uploads the weights, compiles the kernels and does a warm-up
 /// run, so the first <see cref="Run(Tensor)"/> is not slow. Runs are thread-safe (they are
 /// serialised on the device); any batch size up to <see cref="SessionOptions.MaxBatch"/> is
-/// accepted, each with its own cached plan. Dispose the session to release every device buffer.
+/// accepted, each with its own cached plan. Sessions that share a backend also serialise with each
+/// other, since they share its queue. Dispose the session to release every device buffer.
 /// </summary>
 /// <example>
 /// <code>
@@ -22,7 +24,10 @@ namespace CnnGpu.Runtime.Session;
 /// </example>
 public sealed class InferenceSession : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    /// <summary>One gate per backend: sessions sharing a device queue take turns on it.</summary>
+    private static readonly ConditionalWeakTable<IBackend, SemaphoreSlim> Gates = new();
+
+    private readonly SemaphoreSlim _gate;
     private readonly IBackend _backend;
     private readonly bool _ownsBackend;
     private readonly Executor _executor;
@@ -46,6 +51,7 @@ public sealed class InferenceSession : IDisposable
         Graph = Options.Optimize ? GraphOptimizer.Optimize(graph) : graph;
         _ownsBackend = Options.SharedBackend is null;
         _backend = Options.SharedBackend ?? BackendFactory.Open(Options.Backend);
+        _gate = Gates.GetValue(_backend, _ => new SemaphoreSlim(1, 1));
         try
         {
             _executor = new Executor(Graph, _backend, Options.MemoryPlan);
@@ -176,8 +182,8 @@ public sealed class InferenceSession : IDisposable
         }
         finally
         {
+            // The gate belongs to the backend (shared sessions may still use it); it is collected with it.
             _gate.Release();
-            _gate.Dispose();
         }
     }
 

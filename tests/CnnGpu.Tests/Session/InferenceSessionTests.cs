@@ -52,6 +52,24 @@ public sealed class InferenceSessionTests(IlgpuCpuFixture fixture)
     }
 
     [SkippableFact]
+    public void Sessions_sharing_one_accelerator_can_run_from_different_threads()
+    {
+        var backend = fixture.Require();
+        using var first = new InferenceSession(TinyNet.Build(seed: 1), new SessionOptions { SharedBackend = backend, MaxBatch = 1 });
+        using var second = new InferenceSession(TinyNet.Build(seed: 2), new SessionOptions { SharedBackend = backend, MaxBatch = 1 });
+        var input = RandomData.Uniform(8, 0f, 1f, 1, 3, 32, 32);
+        var expected = new[] { first.Run(input).Data, second.Run(input).Data };
+        Assert.NotEqual(expected[0], expected[1]);
+        var sessions = new[] { first, second };
+        var results = new float[4][][];
+        Parallel.For(0, 4, t => results[t] = [.. Enumerable.Range(0, 10).Select(_ => sessions[t % 2].Run(input).Data)]);
+        for (int t = 0; t < 4; t++)
+        {
+            Assert.All(results[t], actual => Assert.Equal(expected[t % 2], actual));
+        }
+    }
+
+    [SkippableFact]
     public void Two_hundred_create_dispose_cycles_leave_device_memory_where_it_started()
     {
         var backend = fixture.Require();
