@@ -6,12 +6,13 @@ namespace CnnGpu.Kernels.Ilgpu;
 internal static class ElementwiseKernels
 {
     /// <summary><c>y = a + b</c>, then ReLU when <paramref name="fuseRelu"/> is non-zero (an int: ILGPU kernels take no bools).</summary>
-    public static void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length, int fuseRelu)
+    public static void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length, int fuseRelu, int bLength)
     {
         int step = GridStride.Step;
         for (int i = GridStride.Start; i < length; i += step)
         {
-            float v = a[i] + b[i];
+            // b repeats when it is one batch item of a longer a (the modulo only on that path).
+            float v = a[i] + b[bLength == length ? i : i % bLength];
             y[i] = fuseRelu != 0 && v < 0f ? 0f : v;
         }
     }

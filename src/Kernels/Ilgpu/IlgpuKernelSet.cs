@@ -43,7 +43,7 @@ public sealed class IlgpuKernelSet
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> relu;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> sigmoid;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ChannelGeometry> softmax;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> add;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> add;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry> channelScale;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConcatSlice> concatInto;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> copy;
@@ -87,7 +87,7 @@ public sealed class IlgpuKernelSet
         relu = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Relu);
         sigmoid = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Sigmoid);
         softmax = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ChannelGeometry>(ActivationKernels.Softmax);
-        add = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(ElementwiseKernels.Add);
+        add = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(ElementwiseKernels.Add);
         channelScale = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry>(ElementwiseKernels.ChannelScale);
         concatInto = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ConcatSlice>(ElementwiseKernels.ConcatInto);
         copy = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ElementwiseKernels.Copy);
@@ -312,7 +312,8 @@ public sealed class IlgpuKernelSet
     /// <param name="y">Sum (may be <paramref name="a"/> or <paramref name="b"/>).</param>
     /// <param name="length">Elements; defaults to all of <paramref name="y"/>.</param>
     /// <param name="fuseRelu">Apply ReLU to the sum (the fused residual epilogue).</param>
-    public void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length = -1, bool fuseRelu = false)
+    /// <param name="bLength">Elements of <paramref name="b"/> when it is one batch item repeated over <paramref name="a"/>; defaults to the sum's length.</param>
+    public void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int length = -1, bool fuseRelu = false, int bLength = -1)
     {
         int n = length < 0 ? checked((int)y.Length) : length;
         if (n == 0)
@@ -321,9 +322,15 @@ public sealed class IlgpuKernelSet
         }
 
         Require(a, n, "Add", nameof(a));
-        Require(b, n, "Add", nameof(b));
+        int bn = bLength < 0 ? n : bLength;
+        if (bn <= 0 || n % bn != 0)
+        {
+            throw new ArgumentException($"Add: b's {bn} elements do not divide the {n} of a.", nameof(bLength));
+        }
+
+        Require(b, bn, "Add", nameof(b));
         Require(y, n, "Add", nameof(y));
-        add(LinearConfig(n), a, b, y, n, fuseRelu ? 1 : 0);
+        add(LinearConfig(n), a, b, y, n, fuseRelu ? 1 : 0, bn);
     }
 
     /// <summary>SE gating <c>y[n,c,h,w] = x[n,c,h,w]·s[n,c]</c>.</summary>

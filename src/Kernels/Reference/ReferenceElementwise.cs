@@ -3,16 +3,19 @@ namespace CnnGpu.Kernels.Reference;
 /// <summary>Scalar residual add, SE channel scale, channel concatenation and copy.</summary>
 public static class ReferenceElementwise
 {
-    /// <summary><c>y = a + b</c> (same shapes), optionally followed by ReLU (the fused residual epilogue).</summary>
+    /// <summary>
+    /// <c>y = a + b</c>, optionally followed by ReLU (the fused residual epilogue). When <paramref name="b"/> is
+    /// shorter than <paramref name="y"/> it repeats (one batch item added to every item).
+    /// </summary>
     /// <param name="a">First addend.</param>
-    /// <param name="b">Second addend.</param>
+    /// <param name="b">Second addend: as long as <paramref name="y"/>, or one item of it.</param>
     /// <param name="y">Sum.</param>
     /// <param name="fuseRelu">Apply max(·, 0) to the sum.</param>
     public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y, bool fuseRelu = false)
     {
         for (int i = 0; i < y.Length; i++)
         {
-            float v = a[i] + b[i];
+            float v = a[i] + b[i % b.Length];
             y[i] = fuseRelu && v < 0f ? 0f : v;
         }
     }

@@ -32,7 +32,8 @@ public abstract class KernelBackend<TBuffer> : IBackend
             [OpKind.Sigmoid] = (b, l) => b.Sigmoid(In(l, 0), Out(l), l.OutputShape.ElementCount),
             [OpKind.Softmax] = (b, l) => b.Softmax(In(l, 0), Out(l), KernelGeometry.Channels(l)),
             [OpKind.ChannelScale] = (b, l) => b.ChannelScale(In(l, 0), In(l, 1), Out(l), KernelGeometry.Channels(l)),
-            [OpKind.Add] = (b, l) => b.Add(In(l, 0), In(l, 1), Out(l), l.OutputShape.ElementCount, l.Node.Attributes is AddAttrs { Activation: FusedActivation.Relu }),
+            [OpKind.Add] = (b, l) => b.Add(
+                In(l, 0), In(l, 1), Out(l), l.OutputShape.ElementCount, l.InputShapes[1].ElementCount, l.Node.Attributes is AddAttrs { Activation: FusedActivation.Relu }),
             [OpKind.Concat] = (b, l) =>
             {
                 int offset = 0;
@@ -135,8 +136,11 @@ public abstract class KernelBackend<TBuffer> : IBackend
     /// <summary>SE gating.</summary>
     protected abstract void ChannelScale(TBuffer x, TBuffer scale, TBuffer y, in ChannelGeometry g);
 
-    /// <summary>Elementwise sum over <paramref name="length"/> values, optionally followed by ReLU.</summary>
-    protected abstract void Add(TBuffer a, TBuffer b, TBuffer y, int length, bool fuseRelu);
+    /// <summary>
+    /// Elementwise sum over <paramref name="length"/> values, optionally followed by ReLU; <paramref name="b"/>
+    /// holds <paramref name="bLength"/> values and repeats when shorter (a batch-1 operand broadcast over the batch).
+    /// </summary>
+    protected abstract void Add(TBuffer a, TBuffer b, TBuffer y, int length, int bLength, bool fuseRelu);
 
     /// <summary>Copies one concat input into its channel range.</summary>
     protected abstract void ConcatInto(TBuffer x, TBuffer y, in ConcatSlice slice);

@@ -230,13 +230,17 @@ public static class ShapeInference
     private static TensorShape Add(Node node, IReadOnlyList<TensorShape> inputs)
     {
         var s = Arity(node, inputs, 2);
-        if (!s[0].Equals(s[1]))
+        if (!s[0].Equals(s[1]) && !BroadcastsOverBatch(s[1], s[0]))
         {
-            throw new ShapeMismatchException($"{node}: shapes {s[0]} and {s[1]} differ.");
+            throw new ShapeMismatchException($"{node}: shapes {s[0]} and {s[1]} differ (only a second operand of batch 1 broadcasts over the batch).");
         }
 
         return s[0];
     }
+
+    /// <summary>Whether <paramref name="item"/> is <c>[1, …]</c> with the same trailing dimensions as <paramref name="batch"/>.</summary>
+    private static bool BroadcastsOverBatch(TensorShape item, TensorShape batch) =>
+        item.Rank == batch.Rank && item[0] == 1 && item.Dimensions.AsSpan()[1..].SequenceEqual(batch.Dimensions.AsSpan()[1..]);
 
     private static TensorShape Concat(Node node, IReadOnlyList<TensorShape> inputs)
     {

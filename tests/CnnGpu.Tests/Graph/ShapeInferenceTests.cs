@@ -63,6 +63,19 @@ public sealed class ShapeInferenceTests
     }
 
     [Fact]
+    public void Only_a_batch_1_second_addend_broadcasts()
+    {
+        var b = new GraphBuilder("broadcast");
+        int x = b.Input("data", 3, 4, 4);
+        int mean = b.Constant("mean", new Tensor(new TensorShape(1, 3, 4, 4)));
+        int sum = b.Sum("sub_mean", x, mean);
+        Assert.Equal(new TensorShape(5, 3, 4, 4), ShapeInference.Infer(b.Build(), 5)[sum]);
+        int wrong = b.Constant("wrong", new Tensor(new TensorShape(1, 3, 4, 5)));
+        var e = Assert.Throws<ShapeMismatchException>(() => b.Sum("bad", x, wrong));
+        Assert.Contains("[1, 3, 4, 5]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fully_connected_mismatch_names_the_node_and_both_shapes()
     {
         var b = new GraphBuilder("bad-fc");

@@ -128,6 +128,10 @@ public abstract class BackendConformanceTests(BackendFixture fixture)
     public void Add_matches_reference() =>
         Compare("add", OpKind.Add, NoAttrs.Instance, [RandomData.Symmetric(16, 3, 5, 7, 9), RandomData.Symmetric(17, 3, 5, 7, 9)], []);
 
+    [SkippableFact]
+    public void Add_of_a_batch_1_constant_broadcasts_over_the_batch() =>
+        Compare("add mean image", OpKind.Add, NoAttrs.Instance, [RandomData.Symmetric(16, 3, 5, 7, 9)], [RandomData.Symmetric(18, 1, 5, 7, 9)], exact: true);
+
     [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]

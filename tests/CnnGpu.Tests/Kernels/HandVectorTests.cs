@@ -133,6 +133,14 @@ public abstract class HandVectorTests(BackendFixture fixture)
     }
 
     [SkippableFact]
+    public void Batch_1_addend_is_added_to_every_item()
+    {
+        var mean = new Tensor(new TensorShape(1, 3), [10, 20, 30]);
+        var y = Run(OpKind.Add, NoAttrs.Instance, new Tensor(new TensorShape(2, 3), [1, 2, 3, 4, 5, 6]), mean);
+        Assert.Equal([11f, 22f, 33f, 14f, 25f, 36f], y.Data);
+    }
+
+    [SkippableFact]
     public void Fully_connected_matches_hand_result()
     {
         var w = new Tensor(new TensorShape(3, 2), [1, 2, 3, 4, 5, 6]);

@@ -140,7 +140,8 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
         _kernels.ChannelScale(x.View, scale.View, y.View, g);
 
     /// <inheritdoc/>
-    protected override void Add(IlgpuBuffer a, IlgpuBuffer b, IlgpuBuffer y, int length, bool fuseRelu) => _kernels.Add(a.View, b.View, y.View, length, fuseRelu);
+    protected override void Add(IlgpuBuffer a, IlgpuBuffer b, IlgpuBuffer y, int length, int bLength, bool fuseRelu) =>
+        _kernels.Add(a.View, b.View, y.View, length, fuseRelu, bLength);
 
     /// <inheritdoc/>
     protected override void ConcatInto(IlgpuBuffer x, IlgpuBuffer y, in ConcatSlice slice) => _kernels.ConcatInto(x.View, y.View, slice);

@@ -73,8 +73,8 @@ public sealed class ReferenceBackend : KernelBackend<HostBuffer>
         ReferenceElementwise.ChannelScale(x.Span, scale.Span, y.Span, g);
 
     /// <inheritdoc/>
-    protected override void Add(HostBuffer a, HostBuffer b, HostBuffer y, int length, bool fuseRelu) =>
-        ReferenceElementwise.Add(a.Span, b.Span, y.Span[..length], fuseRelu);
+    protected override void Add(HostBuffer a, HostBuffer b, HostBuffer y, int length, int bLength, bool fuseRelu) =>
+        ReferenceElementwise.Add(a.Span, b.Span[..bLength], y.Span[..length], fuseRelu);
 
     /// <inheritdoc/>
     protected override void ConcatInto(HostBuffer x, HostBuffer y, in ConcatSlice slice) => ReferenceElementwise.ConcatInto(x.Span, y.Span, slice);
