@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CnnGpu.Cli.Rendering;
 using CnnGpu.Runtime.Backends;
 using Spectre.Console;
 
@@ -39,10 +40,11 @@ internal static class DevicesCommand
                 d.Id == auto ? "[green]◀ auto[/]" : string.Empty);
         }
 
-        AnsiConsole.Write(table);
+        var console = Consoles.ForOutput();
+        console.Write(table);
         if (auto == "ilgpu-cpu")
         {
-            AnsiConsole.MarkupLine("[yellow]No CUDA or OpenCL 2.0+ GPU found: auto uses ILGPU's CPU accelerator (a GPU simulator; correct but slow).[/]");
+            console.MarkupLine("[yellow]No CUDA or OpenCL 2.0+ GPU found: auto uses ILGPU's CPU accelerator (a GPU simulator; correct but slow).[/]");
         }
 
         return 0;
