@@ -1,8 +1,7 @@
 using System.CommandLine;
 using CnnGpu.Networks;
 using CnnGpu.Networks.Io;
-using CnnGpu.Runtime.Backends;
-using CnnGpu.Runtime.Execution;
+using CnnGpu.Runtime.Session;
 
 namespace CnnGpu.Cli.Commands;
 
@@ -36,12 +35,14 @@ internal static class RunCommand
             {
                 var graph = Models.Load(parse.GetRequiredValue(model));
                 var x = NpyFile.Read(parse.GetRequiredValue(input));
-                using var device = BackendFactory.Open(parse.GetValue(backend) ?? "auto");
-                using var executor = new Executor(graph, device);
-                var y = executor.Run(x);
+                int batch = x.Shape.Rank > 0 ? x.Shape[0] : 1;
+
+                // The same path as bench and the README: graph passes, plan-time kernel binding, warm-up.
+                using var session = new InferenceSession(graph, new SessionOptions { Backend = parse.GetValue(backend) ?? "auto", MaxBatch = Math.Max(1, batch) });
+                var y = session.Run(x);
                 string destination = parse.GetRequiredValue(output);
                 NpyFile.Write(destination, y);
-                config.Output.WriteLine($"{graph.Name}: {x.Shape} → {y.Shape} on {device.Name} ({device.DeviceName}); wrote {destination}");
+                config.Output.WriteLine($"{graph.Name}: {x.Shape} → {y.Shape} on {session.BackendName} ({session.DeviceName}); wrote {destination}");
                 return 0;
             }
 #pragma warning disable CA1031 // The CLI boundary: every failure becomes one line (or a trace with --verbose), never a crash.

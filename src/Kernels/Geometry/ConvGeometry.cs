@@ -57,6 +57,9 @@ public readonly record struct ConvGeometry(
     /// <summary>Number of output elements.</summary>
     public int OutputLength => Batch * OutChannels * OutHeight * OutWidth;
 
+    /// <summary>True when every channel has its own filter (groups = input channels = output channels).</summary>
+    public bool IsDepthwise => Groups > 1 && Groups == InChannels && OutChannels == InChannels;
+
     /// <summary>
     /// True for the 1x1, stride-1, unpadded, undilated case, which is a plain matrix product
     /// per image and group (the bottleneck reduction of GoogLeNet and ResNet).

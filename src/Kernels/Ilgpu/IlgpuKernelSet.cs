@@ -99,6 +99,9 @@ public sealed class IlgpuKernelSet
     /// <summary>GEMM group side T (a T×T group computes a 4T×4T block of C): 16 where the device allows 256 threads per group, else the largest power of two that fits.</summary>
     public int GemmThreadsPerSide { get; }
 
+    /// <summary>Side of the block of C one GEMM thread group computes (<c>4·T</c>).</summary>
+    public int GemmBlock => GemmKernels.MicroTile * GemmThreadsPerSide;
+
     /// <summary>GEMM K depth staged in shared memory per barrier pair: 16 on GPUs, 64 on the CPU simulator (a multiple of <see cref="GemmThreadsPerSide"/>).</summary>
     public int GemmSliceK { get; }
 
@@ -114,24 +117,12 @@ public sealed class IlgpuKernelSet
     /// <param name="g">Geometry.</param>
     public void Conv2d(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y, in ConvGeometry g)
     {
-        if (g.Groups <= 0 || g.InChannels % g.Groups != 0 || g.OutChannels % g.Groups != 0)
-        {
-            throw new ArgumentException($"Conv2d: {g.InChannels} input and {g.OutChannels} output channels do not split into {g.Groups} groups.", nameof(g));
-        }
-
         if (g.OutputLength == 0)
         {
             return;
         }
 
-        Require(x, (long)g.Batch * g.InChannels * g.InHeight * g.InWidth, "Conv2d", nameof(x));
-        Require(w, (long)g.OutChannels * g.InChannelsPerGroup * g.KernelH * g.KernelW, "Conv2d", nameof(w));
-        Require(y, g.OutputLength, "Conv2d", nameof(y));
-        if (g.HasBias)
-        {
-            Require(bias, g.OutChannels, "Conv2d", nameof(bias));
-        }
-
+        RequireConv(x, w, bias, y, g);
         if (g.IsPointwise)
         {
             var pointwise = GemmGeometry.ForPointwiseConv(g);
@@ -141,6 +132,27 @@ public sealed class IlgpuKernelSet
 
         conv(LinearConfig(g.OutputLength), x, w, g.HasBias ? bias : y, y, g);
     }
+
+    /// <summary>The direct convolution (one thread per output), whatever the geometry: the path tests force to check it on pointwise shapes too.</summary>
+    /// <param name="x">Input <c>[N, C, H, W]</c>.</param>
+    /// <param name="w">Filters <c>[K, C/groups, KH, KW]</c>.</param>
+    /// <param name="bias">Bias <c>[K]</c>; ignored unless <see cref="ConvGeometry.HasBias"/>.</param>
+    /// <param name="y">Output <c>[N, K, OH, OW]</c>; must not alias <paramref name="x"/>.</param>
+    /// <param name="g">Geometry.</param>
+    public void ConvDirect(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y, in ConvGeometry g)
+    {
+        if (g.OutputLength == 0)
+        {
+            return;
+        }
+
+        RequireConv(x, w, bias, y, g);
+        conv(LinearConfig(g.OutputLength), x, w, g.HasBias ? bias : y, y, g);
+    }
+
+    /// <summary>Whether <see cref="Gemm"/> takes the thin (one thread per output) kernel for <paramref name="g"/>.</summary>
+    /// <param name="g">Shapes and strides.</param>
+    public static bool IsThin(in GemmGeometry g) => g.M < ThinGemmLimit || g.N < ThinGemmLimit;
 
     /// <summary>
     /// Strided, batched, grouped matrix product <c>C = A·B (+ bias)</c> (a fully connected layer is
@@ -154,31 +166,46 @@ public sealed class IlgpuKernelSet
     /// <param name="g">Shapes and strides (non-negative).</param>
     public void Gemm(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, in GemmGeometry g)
     {
+        if (IsThin(g))
+        {
+            GemmThin(a, b, bias, c, g);
+            return;
+        }
+
+        GemmTiled(a, b, bias, c, g);
+    }
+
+    /// <summary>The one-thread-per-output product (what <see cref="Gemm"/> takes for thin shapes), for any shape.</summary>
+    /// <param name="a">Operand A.</param>
+    /// <param name="b">Operand B.</param>
+    /// <param name="bias">Bias terms; ignored unless <see cref="GemmGeometry.HasBias"/>.</param>
+    /// <param name="c">Result; must not alias A or B.</param>
+    /// <param name="g">Shapes and strides.</param>
+    public void GemmThin(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, in GemmGeometry g)
+    {
+        if (g.M > 0 && g.N > 0 && g.BatchCount > 0 && g.GroupCount > 0)
+        {
+            RequireGemm(a, b, bias, c, g);
+            gemmThin(LinearConfig(g.M * g.N * g.BatchCount * g.GroupCount), a, b, g.HasBias ? bias : c, c, g);
+        }
+    }
+
+    /// <summary>The shared-memory tiled product (what <see cref="Gemm"/> takes for wide shapes), for any shape.</summary>
+    /// <param name="a">Operand A.</param>
+    /// <param name="b">Operand B.</param>
+    /// <param name="bias">Bias terms; ignored unless <see cref="GemmGeometry.HasBias"/>.</param>
+    /// <param name="c">Result; must not alias A or B.</param>
+    /// <param name="g">Shapes and strides.</param>
+    public void GemmTiled(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, in GemmGeometry g)
+    {
         if (g.M <= 0 || g.N <= 0 || g.BatchCount <= 0 || g.GroupCount <= 0)
         {
             return;
         }
 
-        if (g.K > 0)
-        {
-            Require(a, 1 + MaxOffset(g.BatchCount, g.ABatchStride, g.GroupCount, g.AGroupStride, g.M, g.ARowStride, g.K, g.AColStride), "Gemm", nameof(a));
-            Require(b, 1 + MaxOffset(g.BatchCount, g.BBatchStride, g.GroupCount, g.BGroupStride, g.K, g.BRowStride, g.N, g.BColStride), "Gemm", nameof(b));
-        }
-
-        Require(c, 1 + MaxOffset(g.BatchCount, g.CBatchStride, g.GroupCount, g.CGroupStride, g.M, g.CRowStride, g.N, g.CColStride), "Gemm", nameof(c));
-        if (g.HasBias)
-        {
-            Require(bias, 1 + MaxOffset(1, 0, g.GroupCount, g.BiasGroupStride, g.M, g.BiasRowStride, g.N, g.BiasColStride), "Gemm", nameof(bias));
-        }
-
+        RequireGemm(a, b, bias, c, g);
         int t = GemmThreadsPerSide;
         int block = GemmKernels.MicroTile * t;
-        if (g.M < ThinGemmLimit || g.N < ThinGemmLimit)
-        {
-            gemmThin(LinearConfig(g.M * g.N * g.BatchCount * g.GroupCount), a, b, g.HasBias ? bias : c, c, g);
-            return;
-        }
-
         long tiles = (long)((g.N + block - 1) / block) * ((g.M + block - 1) / block) * g.BatchCount * g.GroupCount;
         var config = new KernelConfig(
             new Index2D((int)Math.Min(tiles, maxGemmGroups), 1),
@@ -378,6 +405,37 @@ public sealed class IlgpuKernelSet
     /// <param name="length">Elements; defaults to all of <paramref name="y"/>.</param>
     public void Copy(ArrayView<float> x, ArrayView<float> y, int length = -1) =>
         Unary(copy, x, y, length, "Copy");
+
+    private static void RequireGemm(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, in GemmGeometry g)
+    {
+        if (g.K > 0)
+        {
+            Require(a, 1 + MaxOffset(g.BatchCount, g.ABatchStride, g.GroupCount, g.AGroupStride, g.M, g.ARowStride, g.K, g.AColStride), "Gemm", nameof(a));
+            Require(b, 1 + MaxOffset(g.BatchCount, g.BBatchStride, g.GroupCount, g.BGroupStride, g.K, g.BRowStride, g.N, g.BColStride), "Gemm", nameof(b));
+        }
+
+        Require(c, 1 + MaxOffset(g.BatchCount, g.CBatchStride, g.GroupCount, g.CGroupStride, g.M, g.CRowStride, g.N, g.CColStride), "Gemm", nameof(c));
+        if (g.HasBias)
+        {
+            Require(bias, 1 + MaxOffset(1, 0, g.GroupCount, g.BiasGroupStride, g.M, g.BiasRowStride, g.N, g.BiasColStride), "Gemm", nameof(bias));
+        }
+    }
+
+    private static void RequireConv(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y, in ConvGeometry g)
+    {
+        if (g.Groups <= 0 || g.InChannels % g.Groups != 0 || g.OutChannels % g.Groups != 0)
+        {
+            throw new ArgumentException($"Conv2d: {g.InChannels} input and {g.OutChannels} output channels do not split into {g.Groups} groups.", nameof(g));
+        }
+
+        Require(x, (long)g.Batch * g.InChannels * g.InHeight * g.InWidth, "Conv2d", nameof(x));
+        Require(w, (long)g.OutChannels * g.InChannelsPerGroup * g.KernelH * g.KernelW, "Conv2d", nameof(w));
+        Require(y, g.OutputLength, "Conv2d", nameof(y));
+        if (g.HasBias)
+        {
+            Require(bias, g.OutChannels, "Conv2d", nameof(bias));
+        }
+    }
 
     private void Unary(Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> kernel, ArrayView<float> x, ArrayView<float> y, int length, string op)
     {

@@ -37,8 +37,9 @@ public static class BackendFactory
 
     /// <summary>Opens a backend by name.</summary>
     /// <param name="name">One of <see cref="Names"/>, optionally with <c>:index</c> for GPUs.</param>
+    /// <param name="options">Settings for the backend (threads of the CPU backend); defaults when null.</param>
     /// <exception cref="DeviceException">No such device, or it could not be opened.</exception>
-    public static IBackend Open(string name = "auto")
+    public static IBackend Open(string name = "auto", BackendOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         string id = name.Trim().ToLowerInvariant();

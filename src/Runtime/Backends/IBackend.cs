@@ -1,4 +1,4 @@
-using CnnGpu.Runtime.Graph;
+using System.Diagnostics.CodeAnalysis;
 using CnnGpu.Runtime.Tensors;
 
 namespace CnnGpu.Runtime.Backends;
@@ -10,31 +10,40 @@ public interface IDeviceBuffer : IDisposable
     int Length { get; }
 }
 
-/// <summary>Everything a backend needs to run one node: operands and their shapes.</summary>
-/// <param name="Node">The node.</param>
-/// <param name="Inputs">Input buffers, in the node's order.</param>
-/// <param name="InputShapes">Their shapes.</param>
-/// <param name="Output">The output buffer.</param>
-/// <param name="OutputShape">Its shape.</param>
-public sealed record NodeLaunch(
-    Node Node, IReadOnlyList<IDeviceBuffer> Inputs, IReadOnlyList<TensorShape> InputShapes,
-    IDeviceBuffer Output, TensorShape OutputShape);
-
 /// <summary>
-/// A place kernels run: the scalar reference, or an ILGPU accelerator (CUDA, OpenCL, CPU).
+/// A place kernels run: the scalar reference, the SIMD CPU backend, or an ILGPU accelerator
+/// (CUDA, OpenCL, CPU simulator). A plan asks the backend once per node to
+/// <see cref="Prepare"/> it; running the plan then only launches the prepared kernels.
 /// Launches may be asynchronous; <see cref="Synchronize"/> and <see cref="Download"/> wait.
 /// </summary>
 public interface IBackend : IDisposable
 {
-    /// <summary>Backend name as the CLI spells it: <c>reference</c>, <c>ilgpu-cpu</c>, <c>cuda</c>, <c>opencl</c>.</summary>
+    /// <summary>Backend name as the CLI spells it: <c>reference</c>, <c>cpu</c>, <c>ilgpu-cpu</c>, <c>cuda</c>, <c>opencl</c>.</summary>
     string Name { get; }
 
     /// <summary>Human-readable device description.</summary>
     string DeviceName { get; }
 
-    /// <summary>Whether this backend has a kernel for <paramref name="kind"/>.</summary>
-    /// <param name="kind">An op.</param>
-    bool Supports(OpKind kind);
+    /// <summary>What this backend's live buffers hold (for leak checks and reports).</summary>
+    AllocationCounter Allocations { get; }
+
+    /// <summary>Whether this backend can run the node of <paramref name="request"/> with its shapes and layouts.</summary>
+    /// <param name="request">The node, its operands and output shape.</param>
+    /// <param name="reason">Why not, when it cannot.</param>
+    bool Supports(KernelRequest request, [NotNullWhen(false)] out string? reason);
+
+    /// <summary>Prepares one node: chooses its algorithm, packs or uploads its constants, fixes its launch geometry.</summary>
+    /// <param name="request">The node, its operands and output shape.</param>
+    /// <param name="constants">Shared device copies of constants (flat or in a packed form).</param>
+    /// <exception cref="UnsupportedNodeException">The backend cannot run this node (the message names it and says why).</exception>
+    IPreparedKernel Prepare(KernelRequest request, IConstantStore constants);
+
+    /// <summary>A kernel that converts a tensor of <paramref name="shape"/> from one layout to another.</summary>
+    /// <param name="shape">The logical shape.</param>
+    /// <param name="source">The layout it is stored in.</param>
+    /// <param name="target">The layout to write.</param>
+    /// <exception cref="UnsupportedNodeException">The backend does not convert between these layouts.</exception>
+    IPreparedKernel PrepareConversion(TensorShape shape, TensorLayout source, TensorLayout target);
 
     /// <summary>Allocates a buffer of <paramref name="length"/> floats.</summary>
     /// <param name="length">Elements (0 allowed).</param>
@@ -46,9 +55,6 @@ public interface IBackend : IDisposable
     /// <param name="length">Elements.</param>
     IDeviceBuffer Slice(IDeviceBuffer buffer, int offset, int length);
 
-    /// <summary>What this backend's live buffers hold (for leak checks and reports).</summary>
-    AllocationCounter Allocations { get; }
-
     /// <summary>Copies host data into the start of <paramref name="destination"/>.</summary>
     /// <param name="source">Host values.</param>
     /// <param name="destination">A buffer of this backend.</param>
@@ -58,10 +64,6 @@ public interface IBackend : IDisposable
     /// <param name="source">A buffer of this backend.</param>
     /// <param name="destination">Host values.</param>
     void Download(IDeviceBuffer source, Span<float> destination);
-
-    /// <summary>Launches the kernel of one node.</summary>
-    /// <param name="launch">The node and its operands.</param>
-    void Execute(NodeLaunch launch);
 
     /// <summary>Waits until every launched kernel has finished.</summary>
     void Synchronize();

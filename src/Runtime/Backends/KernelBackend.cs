@@ -1,52 +1,111 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using CnnGpu.Kernels;
 using CnnGpu.Runtime.Graph;
+using CnnGpu.Runtime.Tensors;
 
 namespace CnnGpu.Runtime.Backends;
 
 /// <summary>
-/// The one op table: maps every <see cref="OpKind"/> to kernel primitives. A backend only
-/// implements the primitives; <see cref="Supports"/> reads this same table, so the two never
-/// drift apart.
+/// Base of the backends whose kernels read and write NCHW buffers through a fixed set of primitives
+/// (the scalar reference and the ILGPU accelerators). The one op table maps every <see cref="OpKind"/>
+/// to a preparation that turns the node's attributes and shapes into kernel geometry and binds its
+/// constant operands once; <see cref="Supports"/> reads the same table, so the two never drift apart.
 /// </summary>
 /// <typeparam name="TBuffer">The backend's buffer type.</typeparam>
 public abstract class KernelBackend<TBuffer> : IBackend
     where TBuffer : class, IDeviceBuffer
 {
-    private static readonly FrozenDictionary<OpKind, Action<KernelBackend<TBuffer>, NodeLaunch>> OpTable =
-        new Dictionary<OpKind, Action<KernelBackend<TBuffer>, NodeLaunch>>
+    private delegate PreparedLaunch Preparation(KernelBackend<TBuffer> backend, KernelRequest request, Operands operands);
+
+    private static readonly FrozenDictionary<OpKind, Preparation> OpTable = new Dictionary<OpKind, Preparation>
+    {
+        [OpKind.Conv2d] = (b, r, o) =>
         {
-            [OpKind.Conv2d] = (b, l) => b.Conv2d(In(l, 0), In(l, 1), OptionalIn(l, 2), Out(l), KernelGeometry.Conv(l)),
-            [OpKind.FullyConnected] = (b, l) => b.Gemm(In(l, 0), In(l, 1), OptionalIn(l, 2), Out(l), KernelGeometry.FullyConnected(l)),
-            [OpKind.MaxPool] = (b, l) => b.MaxPool(In(l, 0), Out(l), KernelGeometry.Pool(l, ((MaxPoolAttrs)l.Node.Attributes).Window, false)),
-            [OpKind.AvgPool] = (b, l) =>
+            var g = KernelGeometry.Conv(r);
+            string algorithm = b.Choose(r, b.ConvAlgorithm(g));
+            return new PreparedLaunch(algorithm, (x, y) => b.Conv2d(algorithm, o.In(x, 0), o.In(x, 1), o.Optional(x, 2), Cast(y), g));
+        },
+        [OpKind.FullyConnected] = (b, r, o) =>
+        {
+            var g = KernelGeometry.FullyConnected(r);
+            string algorithm = b.Choose(r, b.GemmAlgorithm(g));
+            return new PreparedLaunch(algorithm, (x, y) => b.Gemm(algorithm, o.In(x, 0), o.In(x, 1), o.Optional(x, 2), Cast(y), g));
+        },
+        [OpKind.MaxPool] = (b, r, o) =>
+        {
+            var g = KernelGeometry.Pool(r, ((MaxPoolAttrs)r.Attributes).Window, false);
+            return b.Simple(r, "pool/max", (x, y) => b.MaxPool(o.In(x, 0), Cast(y), g));
+        },
+        [OpKind.AvgPool] = (b, r, o) =>
+        {
+            var a = (AvgPoolAttrs)r.Attributes;
+            var g = KernelGeometry.Pool(r, a.Window, a.CountIncludePad);
+            return b.Simple(r, "pool/avg", (x, y) => b.AvgPool(o.In(x, 0), Cast(y), g));
+        },
+        [OpKind.GlobalAvgPool] = (b, r, o) =>
+        {
+            var s = r.InputShape(0);
+            int planes = s[0] * s[1], spatial = s.CountFrom(2);
+            return b.Simple(r, "pool/global-avg", (x, y) => b.GlobalAvgPool(o.In(x, 0), Cast(y), planes, spatial));
+        },
+        [OpKind.Lrn] = (b, r, o) =>
+        {
+            var g = KernelGeometry.Lrn(r);
+            return b.Simple(r, "lrn", (x, y) => b.Lrn(o.In(x, 0), Cast(y), g));
+        },
+        [OpKind.BatchNorm] = (b, r, o) =>
+        {
+            var g = KernelGeometry.Channels(r);
+            float epsilon = ((BatchNormAttrs)r.Attributes).Epsilon;
+            return b.Simple(r, "batchnorm", (x, y) => b.BatchNorm(o.In(x, 0), o.In(x, 1), o.In(x, 2), o.In(x, 3), o.In(x, 4), Cast(y), g, epsilon), inPlace: true);
+        },
+        [OpKind.Relu] = (b, r, o) =>
+        {
+            int length = r.OutputShape.ElementCount;
+            return b.Simple(r, "relu", (x, y) => b.Relu(o.In(x, 0), Cast(y), length), inPlace: true);
+        },
+        [OpKind.Sigmoid] = (b, r, o) =>
+        {
+            int length = r.OutputShape.ElementCount;
+            return b.Simple(r, "sigmoid", (x, y) => b.Sigmoid(o.In(x, 0), Cast(y), length), inPlace: true);
+        },
+        [OpKind.Softmax] = (b, r, o) =>
+        {
+            var g = KernelGeometry.Channels(r);
+            return b.Simple(r, "softmax", (x, y) => b.Softmax(o.In(x, 0), Cast(y), g), inPlace: true);
+        },
+        [OpKind.ChannelScale] = (b, r, o) =>
+        {
+            var g = KernelGeometry.Channels(r);
+            return b.Simple(r, "channel-scale", (x, y) => b.ChannelScale(o.In(x, 0), o.In(x, 1), Cast(y), g), inPlace: true);
+        },
+        [OpKind.Add] = (b, r, o) =>
+        {
+            int length = r.OutputShape.ElementCount, bLength = r.InputShape(1).ElementCount;
+            bool relu = r.Attributes is AddAttrs { Activation: FusedActivation.Relu };
+            return b.Simple(r, relu ? "add+relu" : "add", (x, y) => b.Add(o.In(x, 0), o.In(x, 1), Cast(y), length, bLength, relu), inPlace: true);
+        },
+        [OpKind.Concat] = (b, r, o) =>
+        {
+            var slices = new ConcatSlice[r.Inputs.Length];
+            for (int i = 0, offset = 0; i < slices.Length; offset += r.InputShape(i)[1], i++)
             {
-                var a = (AvgPoolAttrs)l.Node.Attributes;
-                b.AvgPool(In(l, 0), Out(l), KernelGeometry.Pool(l, a.Window, a.CountIncludePad));
-            },
-            [OpKind.GlobalAvgPool] = (b, l) => b.GlobalAvgPool(In(l, 0), Out(l), l.InputShapes[0][0] * l.InputShapes[0][1], l.InputShapes[0].CountFrom(2)),
-            [OpKind.Lrn] = (b, l) => b.Lrn(In(l, 0), Out(l), KernelGeometry.Lrn(l)),
-            [OpKind.BatchNorm] = (b, l) => b.BatchNorm(
-                In(l, 0), In(l, 1), In(l, 2), In(l, 3), In(l, 4), Out(l), KernelGeometry.Channels(l), ((BatchNormAttrs)l.Node.Attributes).Epsilon),
-            [OpKind.Relu] = (b, l) => b.Relu(In(l, 0), Out(l), l.OutputShape.ElementCount),
-            [OpKind.Sigmoid] = (b, l) => b.Sigmoid(In(l, 0), Out(l), l.OutputShape.ElementCount),
-            [OpKind.Softmax] = (b, l) => b.Softmax(In(l, 0), Out(l), KernelGeometry.Channels(l)),
-            [OpKind.ChannelScale] = (b, l) => b.ChannelScale(In(l, 0), In(l, 1), Out(l), KernelGeometry.Channels(l)),
-            [OpKind.Add] = (b, l) => b.Add(
-                In(l, 0), In(l, 1), Out(l), l.OutputShape.ElementCount, l.InputShapes[1].ElementCount, l.Node.Attributes is AddAttrs { Activation: FusedActivation.Relu }),
-            [OpKind.Concat] = (b, l) =>
+                slices[i] = KernelGeometry.ConcatSlice(r, i, offset);
+            }
+
+            return b.Simple(r, "concat", (x, y) =>
             {
-                int offset = 0;
-                for (int i = 0; i < l.Inputs.Count; i++)
+                for (int i = 0; i < slices.Length; i++)
                 {
-                    b.ConcatInto(In(l, i), Out(l), KernelGeometry.ConcatSlice(l, i, offset));
-                    offset += l.InputShapes[i][1];
+                    b.ConcatInto(o.In(x, i), Cast(y), slices[i]);
                 }
-            },
-            [OpKind.Flatten] = Copy,
-            [OpKind.Dropout] = Copy,
-            [OpKind.Identity] = Copy,
-        }.ToFrozenDictionary();
+            });
+        },
+        [OpKind.Flatten] = CopyNode,
+        [OpKind.Dropout] = CopyNode,
+        [OpKind.Identity] = CopyNode,
+    }.ToFrozenDictionary();
 
     /// <inheritdoc/>
     public abstract string Name { get; }
@@ -55,28 +114,41 @@ public abstract class KernelBackend<TBuffer> : IBackend
     public abstract string DeviceName { get; }
 
     /// <inheritdoc/>
-    public bool Supports(OpKind kind) => OpTable.ContainsKey(kind);
+    public AllocationCounter Allocations { get; } = new();
 
     /// <inheritdoc/>
-    public void Execute(NodeLaunch launch)
+    public bool Supports(KernelRequest request, [NotNullWhen(false)] out string? reason)
     {
-        ArgumentNullException.ThrowIfNull(launch);
-        if (!OpTable.TryGetValue(launch.Node.Kind, out var run))
-        {
-            throw new CnnGpuException($"Backend '{Name}' has no kernel for {launch.Node}.");
-        }
-
-        run(this, launch);
+        ArgumentNullException.ThrowIfNull(request);
+        reason = !OpTable.ContainsKey(request.Node.Kind) ? $"no kernel for op {request.Node.Kind}"
+            : request.Inputs.FirstOrDefault(i => i.Layout != TensorLayout.Nchw) is { } blocked ? $"input '{blocked.ValueId}' is {blocked.Layout}; this backend reads NCHW only"
+            : null;
+        return reason is null;
     }
 
     /// <inheritdoc/>
-    public AllocationCounter Allocations { get; } = new();
+    public IPreparedKernel Prepare(KernelRequest request, IConstantStore constants)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(constants);
+        if (!Supports(request, out string? reason))
+        {
+            throw new UnsupportedNodeException(Name, request.Node, reason);
+        }
+
+        var operands = new Operands(this, request, constants);
+        return OpTable[request.Node.Kind](this, request, operands);
+    }
+
+    /// <inheritdoc/>
+    public IPreparedKernel PrepareConversion(TensorShape shape, TensorLayout source, TensorLayout target) =>
+        throw new UnsupportedNodeException($"Backend '{Name}' keeps every tensor in NCHW; it cannot convert {source} to {target}.");
 
     /// <inheritdoc/>
     public abstract IDeviceBuffer Allocate(int length);
 
     /// <inheritdoc/>
-    public IDeviceBuffer Slice(IDeviceBuffer buffer, int offset, int length) => Slice(Cast(buffer), offset, length);
+    public IDeviceBuffer Slice(IDeviceBuffer buffer, int offset, int length) => Slice(CastOwn(buffer), offset, length);
 
     /// <inheritdoc/>
     public abstract void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination);
@@ -100,14 +172,28 @@ public abstract class KernelBackend<TBuffer> : IBackend
     {
     }
 
+    /// <summary>The algorithm name every non-convolution, non-GEMM op of this backend reports for <paramref name="family"/> (e.g. <c>pool/max</c>).</summary>
+    /// <param name="family">The op family.</param>
+    protected virtual string AlgorithmName(string family) => family;
+
+    /// <summary>The convolution algorithm this backend picks for <paramref name="g"/> (passed back to <see cref="Conv2d"/>).</summary>
+    /// <param name="g">The geometry.</param>
+    /// <returns>Candidates, preferred first; a forced algorithm picks the first one it matches.</returns>
+    protected abstract IReadOnlyList<string> ConvAlgorithm(in ConvGeometry g);
+
+    /// <summary>The matrix-product algorithm this backend picks for <paramref name="g"/> (passed back to <see cref="Gemm"/>).</summary>
+    /// <param name="g">The geometry.</param>
+    /// <returns>Candidates, preferred first; a forced algorithm picks the first one it matches.</returns>
+    protected abstract IReadOnlyList<string> GemmAlgorithm(in GemmGeometry g);
+
     /// <summary>A view of part of a buffer.</summary>
     protected abstract TBuffer Slice(TBuffer buffer, int offset, int length);
 
-    /// <summary>Convolution; takes the GEMM path for pointwise geometries where the backend has one.</summary>
-    protected abstract void Conv2d(TBuffer x, TBuffer w, TBuffer? bias, TBuffer y, in ConvGeometry g);
+    /// <summary>Convolution with the algorithm chosen at prepare time.</summary>
+    protected abstract void Conv2d(string algorithm, TBuffer x, TBuffer w, TBuffer? bias, TBuffer y, in ConvGeometry g);
 
-    /// <summary>Strided matrix product (fully connected layers).</summary>
-    protected abstract void Gemm(TBuffer a, TBuffer b, TBuffer? bias, TBuffer c, in GemmGeometry g);
+    /// <summary>Strided matrix product (fully connected layers) with the algorithm chosen at prepare time.</summary>
+    protected abstract void Gemm(string algorithm, TBuffer a, TBuffer b, TBuffer? bias, TBuffer c, in GemmGeometry g);
 
     /// <summary>Max pooling.</summary>
     protected abstract void MaxPool(TBuffer x, TBuffer y, in PoolGeometry g);
@@ -148,17 +234,39 @@ public abstract class KernelBackend<TBuffer> : IBackend
     /// <summary>Copies <paramref name="length"/> values.</summary>
     protected abstract void Copy(TBuffer x, TBuffer y, int length);
 
-    private static void Copy(KernelBackend<TBuffer> b, NodeLaunch l) => b.Copy(In(l, 0), Out(l), l.OutputShape.ElementCount);
+    private static PreparedLaunch CopyNode(KernelBackend<TBuffer> b, KernelRequest r, Operands o)
+    {
+        int length = r.OutputShape.ElementCount;
+        return b.Simple(r, "copy", (x, y) => b.Copy(o.In(x, 0), Cast(y), length), inPlace: true);
+    }
 
-    private static TBuffer In(NodeLaunch l, int i) => Cast(l.Inputs[i], l);
+    private PreparedLaunch Simple(KernelRequest request, string family, KernelLaunch launch, bool inPlace = false) =>
+        new(Choose(request, [AlgorithmName(family)]), launch, inPlace);
 
-    private static TBuffer? OptionalIn(NodeLaunch l, int i) => i < l.Inputs.Count ? Cast(l.Inputs[i], l) : null;
+    /// <summary>The first candidate the request allows, or an error naming the node and the candidates.</summary>
+    private string Choose(KernelRequest request, IReadOnlyList<string> candidates) =>
+        candidates.FirstOrDefault(request.Allows)
+        ?? throw new UnsupportedNodeException(Name, request.Node, $"algorithm '{request.ForcedAlgorithm}' does not apply (candidates: {string.Join(", ", candidates)})");
 
-    private static TBuffer Out(NodeLaunch l) => Cast(l.Output, l);
+    private static TBuffer Cast(IDeviceBuffer buffer) =>
+        buffer as TBuffer ?? throw new CnnGpuException($"A buffer of type {buffer.GetType().Name} belongs to another backend.");
 
-    private static TBuffer Cast(IDeviceBuffer buffer, NodeLaunch l) =>
-        buffer as TBuffer ?? throw new CnnGpuException($"{l.Node}: buffer of type {buffer.GetType().Name} belongs to another backend.");
-
-    private TBuffer Cast(IDeviceBuffer buffer) =>
+    private TBuffer CastOwn(IDeviceBuffer buffer) =>
         buffer as TBuffer ?? throw new ArgumentException($"A {buffer.GetType().Name} does not belong to backend '{Name}'.", nameof(buffer));
+
+    /// <summary>A node's operands: constants resolved to their device copies once, activations per launch.</summary>
+    private sealed class Operands
+    {
+        private readonly TBuffer?[] _constants;
+
+        public Operands(KernelBackend<TBuffer> backend, KernelRequest request, IConstantStore store)
+        {
+            _constants = [.. request.Inputs.Select(i => i.IsConstant ? backend.CastOwn(store.Flat(i.ValueId)) : null)];
+        }
+
+        public TBuffer In(ReadOnlySpan<IDeviceBuffer?> inputs, int index) =>
+            _constants[index] ?? Cast(inputs[index] ?? throw new CnnGpuException($"Input {index} has no buffer."));
+
+        public TBuffer? Optional(ReadOnlySpan<IDeviceBuffer?> inputs, int index) => index < _constants.Length ? In(inputs, index) : null;
+    }
 }

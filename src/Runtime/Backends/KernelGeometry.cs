@@ -4,58 +4,79 @@ using CnnGpu.Runtime.Graph;
 namespace CnnGpu.Runtime.Backends;
 
 /// <summary>Turns a node's attributes and inferred shapes into the kernels' parameter structs.</summary>
-internal static class KernelGeometry
+public static class KernelGeometry
 {
-    public static ConvGeometry Conv(NodeLaunch l)
+    /// <summary>The NCHW convolution geometry of a Conv2d request.</summary>
+    /// <param name="r">The request.</param>
+    public static ConvGeometry Conv(KernelRequest r)
     {
-        var a = (Conv2dAttrs)l.Node.Attributes;
-        var x = l.InputShapes[0];
-        var y = l.OutputShape;
+        ArgumentNullException.ThrowIfNull(r);
+        var a = (Conv2dAttrs)r.Attributes;
+        var x = r.InputShape(0);
+        var y = r.OutputShape;
         return new ConvGeometry(
             x[0], x[1], x[2], x[3], y[1], y[2], y[3],
             a.KernelH, a.KernelW, a.StrideH, a.StrideW, a.DilationH, a.DilationW,
-            a.Pads.Top, a.Pads.Left, a.Groups, HasBias: l.Inputs.Count > 2)
+            a.Pads.Top, a.Pads.Left, a.Groups, HasBias: r.Inputs.Length > 2)
         {
             FuseRelu = a.Activation == FusedActivation.Relu,
         };
     }
 
-    public static GemmGeometry FullyConnected(NodeLaunch l)
+    /// <summary>The GEMM geometry of a FullyConnected request.</summary>
+    /// <param name="r">The request.</param>
+    public static GemmGeometry FullyConnected(KernelRequest r)
     {
-        var a = (FullyConnectedAttrs)l.Node.Attributes;
-        var x = l.InputShapes[0];
-        return GemmGeometry.ForFullyConnected(x[0], x[1], l.OutputShape[1], a.TransposedWeight, hasBias: l.Inputs.Count > 2) with
+        ArgumentNullException.ThrowIfNull(r);
+        var a = (FullyConnectedAttrs)r.Attributes;
+        var x = r.InputShape(0);
+        return GemmGeometry.ForFullyConnected(x[0], x[1], r.OutputShape[1], a.TransposedWeight, hasBias: r.Inputs.Length > 2) with
         {
             FuseRelu = a.Activation == FusedActivation.Relu,
         };
     }
 
-    public static PoolGeometry Pool(NodeLaunch l, PoolWindow w, bool countIncludePad)
+    /// <summary>The NCHW pooling geometry of a pooling request.</summary>
+    /// <param name="r">The request.</param>
+    /// <param name="w">The window.</param>
+    /// <param name="countIncludePad">Whether padding counts in an average's divisor.</param>
+    public static PoolGeometry Pool(KernelRequest r, PoolWindow w, bool countIncludePad)
     {
-        var x = l.InputShapes[0];
-        var y = l.OutputShape;
+        ArgumentNullException.ThrowIfNull(r);
+        var x = r.InputShape(0);
+        var y = r.OutputShape;
         return new PoolGeometry(
             x[0], x[1], x[2], x[3], y[2], y[3], w.KernelH, w.KernelW, w.StrideH, w.StrideW,
             w.Pads.Top, w.Pads.Left, w.Pads.Bottom, w.Pads.Right, countIncludePad);
     }
 
-    public static LrnGeometry Lrn(NodeLaunch l)
+    /// <summary>The LRN geometry of an Lrn request.</summary>
+    /// <param name="r">The request.</param>
+    public static LrnGeometry Lrn(KernelRequest r)
     {
-        var a = (LrnAttrs)l.Node.Attributes;
-        var x = l.InputShapes[0];
+        ArgumentNullException.ThrowIfNull(r);
+        var a = (LrnAttrs)r.Attributes;
+        var x = r.InputShape(0);
         return new LrnGeometry(x[0], x[1], x[2], x[3], a.Size, a.Alpha, a.Beta, a.Bias);
     }
 
     /// <summary>(N, C, rest) of the first input: batch norm, channel scale and softmax over axis 1.</summary>
-    public static ChannelGeometry Channels(NodeLaunch l)
+    /// <param name="r">The request.</param>
+    public static ChannelGeometry Channels(KernelRequest r)
     {
-        var x = l.InputShapes[0];
+        ArgumentNullException.ThrowIfNull(r);
+        var x = r.InputShape(0);
         return new ChannelGeometry(x[0], x[1], x.CountFrom(2));
     }
 
-    public static ConcatSlice ConcatSlice(NodeLaunch l, int input, int channelOffset)
+    /// <summary>Where concat input <paramref name="input"/> lands in the output.</summary>
+    /// <param name="r">The request.</param>
+    /// <param name="input">The input's position.</param>
+    /// <param name="channelOffset">Channels before it in the output.</param>
+    public static ConcatSlice ConcatSlice(KernelRequest r, int input, int channelOffset)
     {
-        var x = l.InputShapes[input];
-        return new ConcatSlice(x[0], x[1], x.CountFrom(2), l.OutputShape[1], channelOffset);
+        ArgumentNullException.ThrowIfNull(r);
+        var x = r.InputShape(input);
+        return new ConcatSlice(x[0], x[1], x.CountFrom(2), r.OutputShape[1], channelOffset);
     }
 }

@@ -7,111 +7,97 @@ using CnnGpu.Runtime.Tensors;
 namespace CnnGpu.Runtime.Execution;
 
 /// <summary>
-/// Everything needed to run a graph for one batch size, prepared once: shapes, the memory plan,
-/// one arena for every intermediate value (slots are views into it), separate buffers for the
-/// graph's inputs and outputs, and the list of launches. Copy-like nodes (Flatten, Dropout,
-/// Identity) that the planner placed in place launch nothing at all.
+/// Everything needed to run a graph for one batch size, prepared once: shapes, one prepared kernel
+/// per node (the backend chose its algorithm, packed its constants and fixed its layouts), the
+/// layout conversions the kernels' layouts call for, the memory plan of every intermediate value in
+/// the layout its producer writes, one arena (slots are views into it), separate buffers for the
+/// graph's inputs and outputs, and the launch list. Running it only uploads, launches and downloads.
+/// Reshape-like nodes (Flatten, Dropout, Identity) planned onto their input's storage launch nothing.
 /// </summary>
 internal sealed class ExecutionPlan : IDisposable
 {
-    private readonly List<IDeviceBuffer> _owned = [];
-    private readonly List<(NodeLaunch Launch, int Order)> _launches = [];
+    private readonly List<IDisposable> _owned = [];
+    private readonly List<Launch> _launches = [];
     private readonly IBackend _backend;
-    private readonly ComputeGraph _graph;
+    private readonly IDeviceBuffer[] _inputBuffers;
+    private readonly (IDeviceBuffer Buffer, TensorShape Shape)[] _outputBuffers;
 
-    public ExecutionPlan(ComputeGraph graph, IBackend backend, IReadOnlyList<IDeviceBuffer?> constants, int batch, MemoryPlanOptions planOptions)
+    public ExecutionPlan(ComputeGraph graph, IBackend backend, IConstantStore constants, int batch, PlanSettings settings)
     {
-        _graph = graph;
         _backend = backend;
         Shapes = ShapeInference.Infer(graph, batch);
-        Memory = MemoryPlanner.Plan(graph, Shapes, planOptions);
-        var buffers = new IDeviceBuffer?[graph.Values.Length];
-        for (int i = 0; i < buffers.Length; i++)
-        {
-            buffers[i] = constants[i];
-        }
-
         try
         {
-            var arena = Memory.ArenaLength > 0 ? Own(backend.Allocate(checked((int)Memory.ArenaLength))) : null;
-            foreach (int id in graph.Inputs.Select(i => i.ValueId).Concat(graph.Outputs).Distinct())
+            var lowered = new LoweredSchedule(graph, Shapes, backend, constants, settings, _owned);
+            Memory = MemoryPlanner.Plan(lowered.ToSchedule(), settings.MemoryPlan.Alignment);
+            var buffers = Bind(lowered, graph);
+            _inputBuffers = [.. graph.Inputs.Select(i => buffers[i.ValueId]!)];
+            _outputBuffers = [.. lowered.Outputs.Select((id, i) => (buffers[id]!, Shapes[graph.Outputs[i]]))];
+            var steps = new List<PlanStep>();
+            for (int s = 0; s < lowered.Steps.Count; s++)
             {
-                buffers[id] ??= Own(backend.Allocate(Shapes[id].ElementCount));
-            }
-
-            foreach (int id in Memory.PlannedValues)
-            {
-                var slot = Memory.SlotOf(id)!.Value;
-                buffers[id] = backend.Slice(arena!, checked((int)slot.Offset), slot.Length);
-            }
-
-            for (int n = 0; n < graph.Nodes.Length; n++)
-            {
-                var node = graph.Nodes[n];
-                if (IsElidedCopy(node, buffers))
+                var step = lowered.Steps[s];
+                bool elided = step.Node is { Kind: OpKind.Flatten or OpKind.Dropout or OpKind.Identity } && Memory.InPlace.Contains(s);
+                var info = new PlanStep(step.Name, step.Node?.Kind, step.Kernel.Algorithm, step.Kernel.OutputLayout, elided);
+                steps.Add(info);
+                if (!elided)
                 {
-                    continue;
+                    IDeviceBuffer?[] inputs = [.. step.Inputs.Select(id => lowered.IsConstant(id) ? null : buffers[id] ?? throw new CnnGpuException($"{step.Name}: input {id} has no buffer."))];
+                    _launches.Add(new Launch(step.Kernel, inputs, buffers[step.Output]!, info, s));
                 }
-
-                var launch = new NodeLaunch(
-                    node,
-                    [.. node.Inputs.Select(id => buffers[id] ?? throw new CnnGpuException($"{node}: input '{graph.Values[id].Name}' has no buffer."))],
-                    [.. node.Inputs.Select(id => Shapes[id])],
-                    buffers[node.Output] ?? throw new CnnGpuException($"{node}: output has no buffer."),
-                    Shapes[node.Output]);
-                _launches.Add((launch, n));
             }
+
+            Steps = steps;
         }
         catch
         {
             Dispose();
             throw;
         }
-
-        Buffers = buffers;
     }
 
-    /// <summary>Every value's shape for this batch.</summary>
+    /// <summary>Every graph value's shape for this batch.</summary>
     public TensorShape[] Shapes { get; }
 
-    /// <summary>Where every intermediate value lives.</summary>
+    /// <summary>Where every intermediate value lives (value ids beyond the graph's are the plan's conversions).</summary>
     public MemoryPlan Memory { get; }
+
+    /// <summary>Every step in execution order, elided ones included.</summary>
+    public IReadOnlyList<PlanStep> Steps { get; }
 
     /// <summary>Kernels launched per run (elided copies excluded).</summary>
     public int LaunchCount => _launches.Count;
 
-    private IDeviceBuffer?[] Buffers { get; }
-
-    /// <summary>Uploads the inputs, launches every node, waits, and downloads the outputs.</summary>
+    /// <summary>Uploads the inputs, launches every step, waits, and downloads the outputs.</summary>
     public Tensor[] Run(IReadOnlyList<ReadOnlyMemory<float>> inputs, NodeProfiler? profiler, CancellationToken cancellation)
     {
         for (int i = 0; i < inputs.Count; i++)
         {
-            _backend.Upload(inputs[i].Span, Buffers[_graph.Inputs[i].ValueId]!);
+            _backend.Upload(inputs[i].Span, _inputBuffers[i]);
         }
 
-        foreach (var (launch, order) in _launches)
+        foreach (var launch in _launches)
         {
             cancellation.ThrowIfCancellationRequested();
             if (profiler is null)
             {
-                _backend.Execute(launch);
+                launch.Kernel.Run(launch.Inputs, launch.Output);
                 continue;
             }
 
             long start = Stopwatch.GetTimestamp();
-            _backend.Execute(launch);
+            launch.Kernel.Run(launch.Inputs, launch.Output);
             _backend.Synchronize();
-            profiler.Record(launch.Node, order, Stopwatch.GetTimestamp() - start);
+            profiler.Record(launch.Info, launch.Order, Stopwatch.GetTimestamp() - start);
         }
 
         _backend.Synchronize();
-        var outputs = new Tensor[_graph.Outputs.Length];
+        var outputs = new Tensor[_outputBuffers.Length];
         for (int i = 0; i < outputs.Length; i++)
         {
-            int id = _graph.Outputs[i];
-            outputs[i] = new Tensor(Shapes[id]);
-            _backend.Download(Buffers[id]!, outputs[i].Data);
+            var (buffer, shape) = _outputBuffers[i];
+            outputs[i] = new Tensor(shape);
+            _backend.Download(buffer, outputs[i].Data);
         }
 
         return outputs;
@@ -119,25 +105,43 @@ internal sealed class ExecutionPlan : IDisposable
 
     public void Dispose()
     {
-        foreach (var buffer in _owned)
+        // Kernels and buffers in reverse order of creation: views and packed forms before what they point into.
+        for (int i = _owned.Count - 1; i >= 0; i--)
         {
-            buffer.Dispose();
+            _owned[i].Dispose();
         }
 
         _owned.Clear();
     }
 
-    /// <summary>A reshape or no-op whose output was planned onto its input's storage has nothing to do.</summary>
-    private bool IsElidedCopy(Node node, IDeviceBuffer?[] buffers) =>
-        node.Kind is OpKind.Flatten or OpKind.Dropout or OpKind.Identity
-        && Memory.SlotOf(node.Output) is { } output
-        && Memory.SlotOf(node.Inputs[0]) is { } input
-        && output.Offset == input.Offset
-        && buffers[node.Inputs[0]] is not null;
+    private IDeviceBuffer?[] Bind(LoweredSchedule lowered, ComputeGraph graph)
+    {
+        var buffers = new IDeviceBuffer?[lowered.ValueCount];
+        var arena = Memory.ArenaLength > 0 ? Own(_backend.Allocate(checked((int)Memory.ArenaLength))) : null;
+        foreach (int id in graph.Inputs.Select(i => i.ValueId).Concat(lowered.Outputs).Distinct())
+        {
+            buffers[id] ??= Own(_backend.Allocate(lowered.StorageLengths[id]));
+        }
+
+        foreach (int id in Memory.PlannedValues)
+        {
+            var slot = Memory.SlotOf(id)!.Value;
+            buffers[id] = _backend.Slice(arena!, checked((int)slot.Offset), slot.Length);
+        }
+
+        return buffers;
+    }
 
     private IDeviceBuffer Own(IDeviceBuffer buffer)
     {
         _owned.Add(buffer);
         return buffer;
     }
+
+    private sealed record Launch(IPreparedKernel Kernel, IDeviceBuffer?[] Inputs, IDeviceBuffer Output, PlanStep Info, int Order);
 }
+
+/// <summary>What a plan is built with: memory planning options and an optional algorithm choice per node.</summary>
+/// <param name="MemoryPlan">In-place whitelist and alignment.</param>
+/// <param name="Algorithms">Returns the algorithm (or prefix) a node must use, or null to let the backend choose.</param>
+internal sealed record PlanSettings(MemoryPlanOptions MemoryPlan, Func<Node, string?>? Algorithms);

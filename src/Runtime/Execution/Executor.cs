@@ -6,50 +6,31 @@ using CnnGpu.Runtime.Tensors;
 namespace CnnGpu.Runtime.Execution;
 
 /// <summary>
-/// Runs a graph on one backend. Parameters are uploaded once at construction; an
-/// <see cref="ExecutionPlan"/> (shapes, memory plan, arena, launches) is prepared once per batch
-/// size and reused. Not thread-safe: <see cref="Runtime.Session.InferenceSession"/> adds locking,
-/// graph passes and profiling on top.
+/// Runs a graph on one backend. An <see cref="ExecutionPlan"/> (shapes, prepared kernels, memory
+/// plan, arena, launches) is built once per batch size and reused; constants are uploaded or packed
+/// once, when a kernel first asks, and shared by every plan. Not thread-safe:
+/// <see cref="Runtime.Session.InferenceSession"/> adds locking, graph passes and profiling on top.
 /// </summary>
 public sealed class Executor : IDisposable
 {
-    private readonly IDeviceBuffer?[] _constants;
+    private readonly ConstantStore _constants;
     private readonly Dictionary<int, ExecutionPlan> _plans = [];
-    private readonly MemoryPlanOptions _planOptions;
+    private readonly PlanSettings _settings;
     private bool _disposed;
 
     /// <summary>Prepares <paramref name="graph"/> on <paramref name="backend"/> (the executor does not own the backend).</summary>
     /// <param name="graph">The network.</param>
     /// <param name="backend">Where it runs.</param>
     /// <param name="planOptions">Memory planning options (in-place whitelist); default when null.</param>
-    /// <exception cref="CnnGpuException">The backend lacks a kernel for one of the graph's ops.</exception>
-    public Executor(ComputeGraph graph, IBackend backend, MemoryPlanOptions? planOptions = null)
+    /// <param name="algorithms">Returns the algorithm (or its prefix) a node must run, or null to let the backend choose; tests force each path this way.</param>
+    public Executor(ComputeGraph graph, IBackend backend, MemoryPlanOptions? planOptions = null, Func<Node, string?>? algorithms = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(backend);
-        foreach (var node in graph.Nodes.Where(n => !backend.Supports(n.Kind)))
-        {
-            throw new CnnGpuException($"Backend '{backend.Name}' cannot run {node}: no kernel for op {node.Kind}.");
-        }
-
         Graph = graph;
         Backend = backend;
-        _planOptions = planOptions ?? MemoryPlanOptions.Default;
-        _constants = new IDeviceBuffer?[graph.Values.Length];
-        try
-        {
-            foreach (var value in graph.Parameters)
-            {
-                var buffer = backend.Allocate(value.Constant!.Shape.ElementCount);
-                _constants[value.Id] = buffer;
-                backend.Upload(value.Constant.Data, buffer);
-            }
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
+        _settings = new PlanSettings(planOptions ?? MemoryPlanOptions.Default, algorithms);
+        _constants = new ConstantStore(graph, backend);
     }
 
     /// <summary>The network.</summary>
@@ -105,6 +86,10 @@ public sealed class Executor : IDisposable
     /// <param name="batch">Batch size.</param>
     public int LaunchCountFor(int batch) => PlanFor(batch).LaunchCount;
 
+    /// <summary>Every step of the plan for <paramref name="batch"/>: each node's algorithm and layout, and the conversions the plan added.</summary>
+    /// <param name="batch">Batch size.</param>
+    public IReadOnlyList<PlanStep> StepsFor(int batch) => PlanFor(batch).Steps;
+
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -120,10 +105,7 @@ public sealed class Executor : IDisposable
         }
 
         _plans.Clear();
-        foreach (var buffer in _constants)
-        {
-            buffer?.Dispose();
-        }
+        _constants.Dispose();
     }
 
     private int CheckInputs(IReadOnlyList<TensorShape> shapes, IReadOnlyList<ReadOnlyMemory<float>> inputs)
@@ -155,9 +137,10 @@ public sealed class Executor : IDisposable
 
     private ExecutionPlan PlanFor(int batch)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_plans.TryGetValue(batch, out var plan))
         {
-            plan = new ExecutionPlan(Graph, Backend, _constants, batch, _planOptions);
+            plan = new ExecutionPlan(Graph, Backend, _constants, batch, _settings);
             _plans[batch] = plan;
         }
 

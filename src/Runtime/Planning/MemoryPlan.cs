@@ -5,7 +5,7 @@ namespace CnnGpu.Runtime.Planning;
 /// <see cref="Slot"/> in a single arena of floats. Graph inputs, constants and graph outputs are
 /// not in the arena (the executor gives them their own buffers). Values whose lifetimes overlap
 /// never share a float, except an in-place node's output and its first input, which share one slot.
-/// Built by <see cref="MemoryPlanner.Plan"/>.
+/// Built by <see cref="MemoryPlanner"/>.
 /// </summary>
 public sealed class MemoryPlan
 {

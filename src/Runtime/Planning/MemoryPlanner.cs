@@ -24,15 +24,26 @@ public static class MemoryPlanner
         ArgumentNullException.ThrowIfNull(shapes);
         options ??= MemoryPlanOptions.Default;
         ArgumentNullException.ThrowIfNull(options.InPlaceKinds, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Alignment, 1, nameof(options));
         if (shapes.Count != graph.Values.Length)
         {
             throw new ArgumentException($"Graph '{graph.Name}' has {graph.Values.Length} values but {shapes.Count} shapes were given.", nameof(shapes));
         }
 
-        bool[] planned = PlannedValues(graph);
-        var lifetimes = Lifetimes(graph, planned);
-        var (storage, inPlace) = ShareInPlace(graph, shapes, planned, options.InPlaceKinds);
+        var steps = graph.Nodes.Select(n => new ScheduledStep(n.Inputs, n.Output, options.InPlaceKinds.Contains(n.Kind))).ToList();
+        return Plan(new Schedule(steps, [.. shapes.Select(s => s.ElementCount)], graph.Outputs.ToHashSet()), options.Alignment);
+    }
+
+    /// <summary>Plans the values written by the steps of <paramref name="schedule"/>.</summary>
+    /// <param name="schedule">Steps, storage lengths and the values kept outside the arena.</param>
+    /// <param name="alignment">Every slot offset is a multiple of this many floats.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The alignment is below 1.</exception>
+    public static MemoryPlan Plan(Schedule schedule, int alignment)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentOutOfRangeException.ThrowIfLessThan(alignment, 1);
+        bool[] planned = PlannedValues(schedule);
+        var lifetimes = Lifetimes(schedule, planned);
+        var (storage, inPlace) = ShareInPlace(schedule, planned);
 
         // One buffer per storage root: the union of its members' lifetimes and their largest size.
         var roots = new Dictionary<int, int>();
@@ -45,7 +56,7 @@ public static class MemoryPlanner
                 continue;
             }
 
-            long size = AlignUp(shapes[id].ElementCount, options.Alignment);
+            long size = AlignUp(schedule.StorageLengths[id], alignment);
             if (roots.TryGetValue(storage[id], out int buffer))
             {
                 bufferLifetimes[buffer] = bufferLifetimes[buffer].Union(lifetimes[id]!.Value);
@@ -65,37 +76,32 @@ public static class MemoryPlanner
         {
             if (planned[id])
             {
-                slots[id] = new Slot(offsets[roots[storage[id]]], shapes[id].ElementCount);
+                slots[id] = new Slot(offsets[roots[storage[id]]], schedule.StorageLengths[id]);
             }
         }
 
-        return new MemoryPlan(slots, lifetimes, arena, inPlace.ToFrozenSet(), options.Alignment);
+        return new MemoryPlan(slots, lifetimes, arena, inPlace.ToFrozenSet(), alignment);
     }
 
-    /// <summary>Values produced by a node that the caller does not receive: the arena's tenants.</summary>
-    private static bool[] PlannedValues(ComputeGraph graph)
+    /// <summary>Values written by a step that the caller does not receive: the arena's tenants.</summary>
+    private static bool[] PlannedValues(Schedule schedule)
     {
-        var planned = new bool[graph.Values.Length];
-        foreach (var node in graph.Nodes)
+        var planned = new bool[schedule.StorageLengths.Count];
+        foreach (var step in schedule.Steps)
         {
-            planned[node.Output] = true;
-        }
-
-        foreach (int output in graph.Outputs)
-        {
-            planned[output] = false;
+            planned[step.Output] = !schedule.External.Contains(step.Output);
         }
 
         return planned;
     }
 
-    private static ValueLifetime?[] Lifetimes(ComputeGraph graph, bool[] planned)
+    private static ValueLifetime?[] Lifetimes(Schedule schedule, bool[] planned)
     {
         var lifetimes = new ValueLifetime?[planned.Length];
-        for (int n = 0; n < graph.Nodes.Length; n++)
+        for (int n = 0; n < schedule.Steps.Count; n++)
         {
-            var node = graph.Nodes[n];
-            foreach (int input in node.Inputs)
+            var step = schedule.Steps[n];
+            foreach (int input in step.Inputs)
             {
                 if (planned[input])
                 {
@@ -103,10 +109,10 @@ public static class MemoryPlanner
                 }
             }
 
-            if (planned[node.Output])
+            if (planned[step.Output])
             {
                 // A value nobody reads still needs storage while its producer writes it.
-                lifetimes[node.Output] = new ValueLifetime(n, n);
+                lifetimes[step.Output] = new ValueLifetime(n, n);
             }
         }
 
@@ -117,31 +123,31 @@ public static class MemoryPlanner
     /// Maps each value to the value whose storage it uses (itself unless an in-place chain links
     /// it to an earlier one), and lists the nodes that run in place.
     /// </summary>
-    private static (int[] Storage, HashSet<int> InPlace) ShareInPlace(ComputeGraph graph, IReadOnlyList<TensorShape> shapes, bool[] planned, IReadOnlySet<OpKind> kinds)
+    private static (int[] Storage, HashSet<int> InPlace) ShareInPlace(Schedule schedule, bool[] planned)
     {
         var reads = new int[planned.Length];
-        foreach (int input in graph.Nodes.SelectMany(n => n.Inputs))
+        foreach (int input in schedule.Steps.SelectMany(s => s.Inputs))
         {
             reads[input]++;
         }
 
         int[] storage = Enumerable.Range(0, planned.Length).ToArray();
         var inPlace = new HashSet<int>();
-        for (int n = 0; n < graph.Nodes.Length; n++)
+        for (int n = 0; n < schedule.Steps.Count; n++)
         {
-            var node = graph.Nodes[n];
-            if (!kinds.Contains(node.Kind) || node.Inputs.IsEmpty || !planned[node.Output])
+            var step = schedule.Steps[n];
+            if (!step.MayRunInPlace || step.Inputs.IsEmpty || !planned[step.Output])
             {
                 continue;
             }
 
-            // Overwriting the input is safe only if nothing else (another node, or another operand
+            // Overwriting the input is safe only if nothing else (another step, or another operand
             // of this one) reads it afterwards, and only if the output fits exactly in its storage.
-            int x = node.Inputs[0];
-            if (planned[x] && reads[x] == 1 && shapes[x].ElementCount == shapes[node.Output].ElementCount)
+            int x = step.Inputs[0];
+            if (planned[x] && reads[x] == 1 && schedule.StorageLengths[x] == schedule.StorageLengths[step.Output])
             {
-                // Node order is topological, so x's own storage is already resolved to its root.
-                storage[node.Output] = storage[x];
+                // Step order is topological, so x's own storage is already resolved to its root.
+                storage[step.Output] = storage[x];
                 inPlace.Add(n);
             }
         }

@@ -50,12 +50,22 @@ public sealed class InferenceSession : IDisposable
 
         Graph = Options.Optimize ? GraphOptimizer.Optimize(graph) : graph;
         _ownsBackend = Options.SharedBackend is null;
-        _backend = Options.SharedBackend ?? BackendFactory.Open(Options.Backend);
+        _backend = Options.SharedBackend ?? BackendFactory.Open(Options.Backend, new BackendOptions { Threads = Options.Threads });
         _gate = Gates.GetValue(_backend, _ => new SemaphoreSlim(1, 1));
+        _executor = new Executor(Graph, _backend, Options.MemoryPlan, Options.Algorithms);
         try
         {
-            _executor = new Executor(Graph, _backend, Options.MemoryPlan);
-            WarmUp();
+            // Preparing (weight packing, uploads) and the warm-up touch the backend: take its gate like a run.
+            _gate.Wait();
+            try
+            {
+                WarmUp();
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
             if (Options.Profiling)
             {
                 _executor.Profiler = new NodeProfiler();
@@ -63,6 +73,7 @@ public sealed class InferenceSession : IDisposable
         }
         catch
         {
+            _executor.Dispose();
             if (_ownsBackend)
             {
                 _backend.Dispose();
@@ -152,6 +163,22 @@ public sealed class InferenceSession : IDisposable
         try
         {
             return _executor.MemoryPlanFor(batch);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The plan for a batch size as it runs: every node's algorithm and layout, and the layout conversions added.</summary>
+    /// <param name="batch">Batch size (≤ max batch).</param>
+    public IReadOnlyList<PlanStep> PlanFor(int batch)
+    {
+        CheckBatch(new TensorShape([batch, .. InputItemShape.Dimensions]));
+        _gate.Wait();
+        try
+        {
+            return _executor.StepsFor(batch);
         }
         finally
         {

@@ -26,4 +26,16 @@ public sealed record SessionOptions
 
     /// <summary>Memory planning (in-place whitelist, alignment); the planner's defaults when null.</summary>
     public MemoryPlanOptions? MemoryPlan { get; init; }
+
+    /// <summary>
+    /// Worker threads of a CPU backend the session opens (null: one per core). Ignored with
+    /// <see cref="SharedBackend"/>, which was opened with its own.
+    /// </summary>
+    public int? Threads { get; init; }
+
+    /// <summary>
+    /// Returns the algorithm (or its prefix, e.g. <c>conv/winograd</c>) a node must run, or null to let
+    /// the backend choose; a node the algorithm cannot run fails the session's creation with a message naming it.
+    /// </summary>
+    public Func<Graph.Node, string?>? Algorithms { get; init; }
 }

@@ -36,7 +36,8 @@ public sealed class RunCommandTests : IDisposable
         using var executor = new Executor(TinyNet.Build(), backend);
         var written = NpyFile.Read(outPath);
         Assert.Equal(new TensorShape(2, 10), written.Shape);
-        Assert.Equal(executor.Run(input).Data, written.Data);
+        // run goes through a session (batch norms folded, epilogues fused): equal to the plain graph within rounding.
+        Tolerance.AssertClose(executor.Run(input).Data, written.Data, "run vs the unoptimised graph");
     }
 
     [Fact]

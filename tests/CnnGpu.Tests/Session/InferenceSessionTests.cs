@@ -200,7 +200,11 @@ public sealed class InferenceSessionTests(IlgpuCpuFixture fixture)
 
         public void Reset() => (Uploads, Downloads, Launches) = (0, 0, 0);
 
-        public bool Supports(OpKind kind) => inner.Supports(kind);
+        public bool Supports(KernelRequest request, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason) => inner.Supports(request, out reason);
+
+        public IPreparedKernel Prepare(KernelRequest request, IConstantStore constants) => new Counted(this, inner.Prepare(request, constants));
+
+        public IPreparedKernel PrepareConversion(TensorShape shape, TensorLayout source, TensorLayout target) => new Counted(this, inner.PrepareConversion(shape, source, target));
 
         public IDeviceBuffer Allocate(int length) => inner.Allocate(length);
 
@@ -218,16 +222,30 @@ public sealed class InferenceSessionTests(IlgpuCpuFixture fixture)
             inner.Download(source, destination);
         }
 
-        public void Execute(NodeLaunch launch)
-        {
-            Launches++;
-            inner.Execute(launch);
-        }
-
         public void Synchronize() => inner.Synchronize();
 
         public void Dispose()
         {
+        }
+
+        /// <summary>A prepared kernel whose launches are counted.</summary>
+        private sealed class Counted(CountingBackend owner, IPreparedKernel kernel) : IPreparedKernel
+        {
+            public string Algorithm => kernel.Algorithm;
+
+            public TensorLayout OutputLayout => kernel.OutputLayout;
+
+            public bool SupportsInPlace => kernel.SupportsInPlace;
+
+            public TensorLayout InputLayout(int index) => kernel.InputLayout(index);
+
+            public void Run(ReadOnlySpan<IDeviceBuffer?> inputs, IDeviceBuffer output)
+            {
+                owner.Launches++;
+                kernel.Run(inputs, output);
+            }
+
+            public void Dispose() => kernel.Dispose();
         }
     }
 }

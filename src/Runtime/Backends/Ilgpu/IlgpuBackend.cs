@@ -12,6 +12,9 @@ namespace CnnGpu.Runtime.Backends.Ilgpu;
 /// </summary>
 public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
 {
+    private const string DirectConv = "conv/direct";
+    private const string ThinGemm = "gemm/thin";
+
     private readonly Context _context;
     private readonly Accelerator _accelerator;
     private readonly IlgpuKernelSet _kernels;
@@ -102,12 +105,52 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
     }
 
     /// <inheritdoc/>
-    protected override void Conv2d(IlgpuBuffer x, IlgpuBuffer w, IlgpuBuffer? bias, IlgpuBuffer y, in ConvGeometry g) =>
-        _kernels.Conv2d(x.View, w.View, bias?.View ?? ArrayView<float>.Empty, y.View, g);
+    protected override IReadOnlyList<string> ConvAlgorithm(in ConvGeometry g)
+    {
+        if (!g.IsPointwise)
+        {
+            return [DirectConv];
+        }
+
+        // A pointwise convolution is W·X per image and group: the GEMM kernels, thin or tiled by its shape.
+        var gemm = GemmAlgorithm(GemmGeometry.ForPointwiseConv(g));
+        return [.. gemm.Select(a => "conv/gemm-" + a["gemm/".Length..]), DirectConv];
+    }
 
     /// <inheritdoc/>
-    protected override void Gemm(IlgpuBuffer a, IlgpuBuffer b, IlgpuBuffer? bias, IlgpuBuffer c, in GemmGeometry g) =>
-        _kernels.Gemm(a.View, b.View, bias?.View ?? ArrayView<float>.Empty, c.View, g);
+    protected override IReadOnlyList<string> GemmAlgorithm(in GemmGeometry g)
+    {
+        string tiled = $"gemm/tiled {_kernels.GemmBlock}x{_kernels.GemmBlock}";
+        return IlgpuKernelSet.IsThin(g) ? [ThinGemm, tiled] : [tiled, ThinGemm];
+    }
+
+    /// <inheritdoc/>
+    protected override void Conv2d(string algorithm, IlgpuBuffer x, IlgpuBuffer w, IlgpuBuffer? bias, IlgpuBuffer y, in ConvGeometry g)
+    {
+        var biasView = bias?.View ?? ArrayView<float>.Empty;
+        if (algorithm == DirectConv)
+        {
+            _kernels.ConvDirect(x.View, w.View, biasView, y.View, g);
+        }
+        else
+        {
+            Gemm("gemm/" + algorithm["conv/gemm-".Length..], w, x, bias, y, GemmGeometry.ForPointwiseConv(g));
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Gemm(string algorithm, IlgpuBuffer a, IlgpuBuffer b, IlgpuBuffer? bias, IlgpuBuffer c, in GemmGeometry g)
+    {
+        var biasView = bias?.View ?? ArrayView<float>.Empty;
+        if (algorithm == ThinGemm)
+        {
+            _kernels.GemmThin(a.View, b.View, biasView, c.View, g);
+        }
+        else
+        {
+            _kernels.GemmTiled(a.View, b.View, biasView, c.View, g);
+        }
+    }
 
     /// <inheritdoc/>
     protected override void MaxPool(IlgpuBuffer x, IlgpuBuffer y, in PoolGeometry g) => _kernels.MaxPool(x.View, y.View, g);

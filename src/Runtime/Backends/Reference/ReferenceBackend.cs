@@ -35,11 +35,20 @@ public sealed class ReferenceBackend : KernelBackend<HostBuffer>
     }
 
     /// <inheritdoc/>
-    protected override void Conv2d(HostBuffer x, HostBuffer w, HostBuffer? bias, HostBuffer y, in ConvGeometry g) =>
+    protected override string AlgorithmName(string family) => $"reference/{family}";
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<string> ConvAlgorithm(in ConvGeometry g) => ["reference/conv"];
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<string> GemmAlgorithm(in GemmGeometry g) => ["reference/gemm"];
+
+    /// <inheritdoc/>
+    protected override void Conv2d(string algorithm, HostBuffer x, HostBuffer w, HostBuffer? bias, HostBuffer y, in ConvGeometry g) =>
         ReferenceConvolution.Conv2d(x.Span, w.Span, bias is null ? default : bias.Span, y.Span, g);
 
     /// <inheritdoc/>
-    protected override void Gemm(HostBuffer a, HostBuffer b, HostBuffer? bias, HostBuffer c, in GemmGeometry g) =>
+    protected override void Gemm(string algorithm, HostBuffer a, HostBuffer b, HostBuffer? bias, HostBuffer c, in GemmGeometry g) =>
         ReferenceGemm.Multiply(a.Span, b.Span, bias is null ? default : bias.Span, c.Span, g);
 
     /// <inheritdoc/>

@@ -1,0 +1,190 @@
+using System.Runtime.ExceptionServices;
+
+namespace CnnGpu.Kernels.Simd;
+
+/// <summary>Work a <see cref="WorkerPool"/> spreads over its threads: items 0 … count−1, each run exactly once.</summary>
+public interface IParallelWork
+{
+    /// <summary>Runs item <paramref name="index"/>.</summary>
+    /// <param name="index">The item.</param>
+    void Execute(int index);
+}
+
+/// <summary>
+/// A persistent pool of worker threads sized to the cores: a layer's tiles are handed out through one
+/// atomic counter to the calling thread and the workers, so no thread is created per layer and the
+/// cost of a dispatch is a few hundred nanoseconds (the thread pool's <c>Parallel.For</c> costs
+/// microseconds, a lot next to a small layer). Workers spin briefly between layers, then sleep.
+/// One dispatch runs at a time; concurrent callers take turns.
+/// </summary>
+public sealed class WorkerPool : IDisposable
+{
+    // Spin this long after a dispatch before sleeping: layers follow each other within microseconds.
+    private const int SpinIterations = 20_000;
+
+    private readonly Thread[] _workers;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Lock _dispatch = new();
+    private IParallelWork? _work;
+    private int _count;
+    private int _next;
+    private int _running;
+    private int _sleepers;
+    private long _generation;
+    private volatile bool _stopping;
+    private ExceptionDispatchInfo? _failure;
+
+    /// <summary>Starts <paramref name="threads"/> − 1 workers; the caller of <see cref="Run"/> is the last thread.</summary>
+    /// <param name="threads">Threads that share each dispatch (≥ 1).</param>
+    public WorkerPool(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        Threads = threads;
+        _workers = new Thread[threads - 1];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"cnngpu-cpu-{i + 1}" };
+            _workers[i].Start();
+        }
+    }
+
+    /// <summary>Threads that share each dispatch, the caller included.</summary>
+    public int Threads { get; }
+
+    /// <summary>Runs <paramref name="work"/> for items 0 … <paramref name="count"/>−1 on every thread and returns when all are done.</summary>
+    /// <param name="work">The work.</param>
+    /// <param name="count">Number of items.</param>
+    /// <exception cref="Exception">The first exception an item threw, rethrown after every item finished.</exception>
+    public void Run(IParallelWork work, int count)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (count <= 0)
+        {
+            return;
+        }
+
+        if (_workers.Length == 0 || count == 1)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                work.Execute(i);
+            }
+
+            return;
+        }
+
+        lock (_dispatch)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            _work = work;
+            _count = count;
+            _failure = null;
+            Volatile.Write(ref _next, 0);
+            Volatile.Write(ref _running, _workers.Length);
+            Interlocked.Increment(ref _generation);
+            int sleepers = Volatile.Read(ref _sleepers);
+            if (sleepers > 0)
+            {
+                _wake.Release(sleepers);
+            }
+
+            Drain();
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _running) > 0)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+
+            _work = null;
+            _failure?.Throw();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        Interlocked.Increment(ref _generation);
+        _wake.Release(_workers.Length);
+        foreach (var worker in _workers)
+        {
+            worker.Join();
+        }
+
+        _wake.Dispose();
+    }
+
+    private void Drain()
+    {
+        var work = _work!;
+        int count = _count;
+        for (int i = Interlocked.Increment(ref _next) - 1; i < count; i = Interlocked.Increment(ref _next) - 1)
+        {
+            try
+            {
+                work.Execute(i);
+            }
+#pragma warning disable CA1031 // Captured and rethrown on the dispatching thread.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+            }
+        }
+    }
+
+    private void WorkerLoop()
+    {
+        long seen = 0;
+        while (true)
+        {
+            long generation = WaitForGeneration(seen);
+            if (_stopping)
+            {
+                return;
+            }
+
+            seen = generation;
+            Drain();
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    private long WaitForGeneration(long seen)
+    {
+        for (int i = 0; i < SpinIterations; i++)
+        {
+            long generation = Interlocked.Read(ref _generation);
+            if (generation != seen)
+            {
+                return generation;
+            }
+
+            Thread.SpinWait(8);
+        }
+
+        while (true)
+        {
+            Interlocked.Increment(ref _sleepers);
+            long generation = Interlocked.Read(ref _generation);
+            if (generation != seen)
+            {
+                Interlocked.Decrement(ref _sleepers);
+                return generation;
+            }
+
+            _wake.Wait();
+            Interlocked.Decrement(ref _sleepers);
+            generation = Interlocked.Read(ref _generation);
+            if (generation != seen)
+            {
+                return generation;
+            }
+        }
+    }
+}
