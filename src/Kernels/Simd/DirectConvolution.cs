@@ -42,7 +42,8 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork
     /// <param name="weights">The packed weights (packed for the same width and input layout).</param>
     /// <param name="epilogue">ReLU and residual.</param>
     /// <param name="tilePixels">Pixels per register tile (R).</param>
-    public DirectConvolution(in ConvGeometry g, bool blockedInput, PackedConvWeights weights, ConvEpilogue epilogue, int tilePixels)
+    /// <param name="pointwise">Run a pointwise layer (1×1, stride 1, no padding, blocked input) over its pixels as one flat run instead of row by row.</param>
+    public DirectConvolution(in ConvGeometry g, bool blockedInput, PackedConvWeights weights, ConvEpilogue epilogue, int tilePixels, bool pointwise = true)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentOutOfRangeException.ThrowIfLessThan(tilePixels, 1);
@@ -51,7 +52,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork
         _weights = weights;
         _epilogue = epilogue;
         _blockedInput = blockedInput;
-        _pointwise = blockedInput && g.IsPointwise;
+        _pointwise = pointwise && blockedInput && g.IsPointwise;
         int w = TS.Width;
         int inBlocks = (g.InChannels + w - 1) / w, outBlocks = (g.OutChannels + w - 1) / w;
         _xPixel = blockedInput ? w : 1;
@@ -79,7 +80,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork
         int pixelsPerItem = _tilePixels * PointwiseTilesPerItem;
         _chunks = _pointwise ? ((g.OutHeight * g.OutWidth) + pixelsPerItem - 1) / pixelsPerItem : g.OutHeight;
         int maxBlocks = weights.Panels.Max(p => p.Blocks);
-        Algorithm = $"conv/{(_pointwise ? "pointwise" : blockedInput ? "direct" : "direct-nchw")} {maxBlocks}x{_tilePixels}";
+        Algorithm = $"conv/{(_pointwise ? "pointwise" : blockedInput ? "direct" : "nchw-direct")} {maxBlocks}x{_tilePixels}";
     }
 
     /// <summary>The algorithm and register tile, e.g. <c>conv/direct 2x12</c>.</summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using CnnGpu.Kernels.Simd;
+using CnnGpu.Runtime.Backends.Cpu;
 using CnnGpu.Runtime.Backends.Ilgpu;
 using CnnGpu.Runtime.Backends.Reference;
 using ILGPU;
@@ -10,30 +12,38 @@ using ILGPU.Runtime.OpenCL;
 namespace CnnGpu.Runtime.Backends;
 
 /// <summary>
-/// Lists devices and opens backends by name: <c>auto</c> (CUDA &gt; OpenCL &gt; ILGPU CPU),
-/// <c>reference</c>, <c>ilgpu-cpu</c>, <c>cuda[:index]</c>, <c>opencl[:index]</c>.
+/// Lists devices and opens backends by name: <c>auto</c> (CUDA &gt; OpenCL &gt; SIMD CPU),
+/// <c>reference</c>, <c>cpu</c> (<c>cpu:512</c>, <c>cpu:256</c>, <c>cpu:128</c> force a vector width),
+/// <c>ilgpu-cpu</c>, <c>cuda[:index]</c>, <c>opencl[:index]</c>.
 /// </summary>
 public static class BackendFactory
 {
     /// <summary>The backend names <see cref="Open"/> accepts (an index may follow cuda and opencl).</summary>
-    public static IReadOnlyList<string> Names { get; } = ["auto", "reference", "ilgpu-cpu", "cuda", "opencl"];
+    public static IReadOnlyList<string> Names { get; } = ["auto", "reference", "cpu", "ilgpu-cpu", "cuda", "opencl"];
 
-    /// <summary>Every device present, reference and ILGPU CPU first, then GPUs.</summary>
+    /// <summary>Every device present: the reference, the SIMD CPU backend (when this CPU has SIMD) and ILGPU's CPU accelerator, then GPUs.</summary>
     public static IReadOnlyList<DeviceInfo> ListDevices()
     {
-        var devices = new List<DeviceInfo>
+        var devices = new List<DeviceInfo> { new(ReferenceBackend.BackendName, DeviceKind.Reference, "scalar reference (host)", -1, 1, 1, 1) };
+        if (SimdCapabilities.Widest is { } width)
         {
-            new(ReferenceBackend.BackendName, DeviceKind.Reference, "scalar reference (host)", -1, 1, 1, 1),
-            Describe(IlgpuCpuConfig.CreateDevice(), DeviceKind.IlgpuCpu, "ilgpu-cpu"),
-        };
+            int floats = SimdCapabilities.Floats(width);
+            devices.Add(new(CpuBackend.BackendName, DeviceKind.Cpu, $"{CpuBackend.ProcessorName}, {SimdCapabilities.Describe(width)}", -1, Environment.ProcessorCount, floats, floats));
+        }
+
+        devices.Add(Describe(IlgpuCpuConfig.CreateDevice(), DeviceKind.IlgpuCpu, "ilgpu-cpu"));
         devices.AddRange(ListGpus(DeviceKind.Cuda));
         devices.AddRange(ListGpus(DeviceKind.OpenCL));
         return devices;
     }
 
-    /// <summary>The device <c>auto</c> picks: the first CUDA GPU, else the first OpenCL GPU, else the ILGPU CPU accelerator.</summary>
+    /// <summary>
+    /// The device <c>auto</c> picks: the first CUDA GPU, else the first OpenCL GPU, else the SIMD CPU backend
+    /// (or, on a CPU without SIMD, the ILGPU CPU accelerator).
+    /// </summary>
     public static string ResolveAuto() =>
-        ListGpus(DeviceKind.Cuda).Concat(ListGpus(DeviceKind.OpenCL)).Select(d => d.Id).FirstOrDefault() ?? "ilgpu-cpu";
+        ListGpus(DeviceKind.Cuda).Concat(ListGpus(DeviceKind.OpenCL)).Select(d => d.Id).FirstOrDefault()
+        ?? (SimdCapabilities.Widest is null ? "ilgpu-cpu" : CpuBackend.BackendName);
 
     /// <summary>Opens a backend by name.</summary>
     /// <param name="name">One of <see cref="Names"/>, optionally with <c>:index</c> for GPUs.</param>
@@ -49,6 +59,11 @@ public static class BackendFactory
         }
 
         string kindName = id.Split(':')[0];
+        if (kindName == CpuBackend.BackendName)
+        {
+            return CpuBackend.Open(ParseWidth(id), (options ?? BackendOptions.Default).Threads);
+        }
+
         int index = ParseIndex(id);
         return kindName switch
         {
@@ -56,7 +71,24 @@ public static class BackendFactory
             "ilgpu-cpu" => OpenIlgpu(DeviceKind.IlgpuCpu, 0),
             "cuda" => OpenIlgpu(DeviceKind.Cuda, index),
             "opencl" => OpenIlgpu(DeviceKind.OpenCL, index),
-            _ => throw new DeviceException($"Unknown backend '{name}'. Choose one of: {string.Join(", ", Names)} (cuda and opencl take an optional :index)."),
+            _ => throw new DeviceException($"Unknown backend '{name}'. Choose one of: {string.Join(", ", Names)} (cuda and opencl take an optional :index, cpu an optional :512, :256 or :128 vector width)."),
+        };
+    }
+
+    private static SimdWidth? ParseWidth(string id)
+    {
+        int colon = id.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return null;
+        }
+
+        return id[(colon + 1)..] switch
+        {
+            "512" => SimdWidth.V512,
+            "256" => SimdWidth.V256,
+            "128" => SimdWidth.V128,
+            _ => throw new DeviceException($"Vector width in '{id}' must be 512, 256 or 128."),
         };
     }
 

@@ -51,6 +51,15 @@ public abstract class TinyNetTests(BackendFixture fixture)
 [Collection(OnIlgpuCpu.Name)]
 public sealed class IlgpuCpuTinyNetTests(IlgpuCpuFixture fixture) : TinyNetTests(fixture);
 
+[Collection(OnCpu.Name)]
+public sealed class CpuTinyNetTests(CpuFixture fixture) : TinyNetTests(fixture);
+
+[Collection(OnCpu256.Name)]
+public sealed class Cpu256TinyNetTests(Cpu256Fixture fixture) : TinyNetTests(fixture);
+
+[Collection(OnCpu128.Name)]
+public sealed class Cpu128TinyNetTests(Cpu128Fixture fixture) : TinyNetTests(fixture);
+
 [Collection(OnCuda.Name)]
 public sealed class CudaTinyNetTests(CudaFixture fixture) : TinyNetTests(fixture);
 

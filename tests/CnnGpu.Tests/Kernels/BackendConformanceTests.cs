@@ -189,6 +189,15 @@ public abstract class BackendConformanceTests(BackendFixture fixture)
 [Collection(OnIlgpuCpu.Name)]
 public sealed class IlgpuCpuConformanceTests(IlgpuCpuFixture fixture) : BackendConformanceTests(fixture);
 
+[Collection(OnCpu.Name)]
+public sealed class CpuConformanceTests(CpuFixture fixture) : BackendConformanceTests(fixture);
+
+[Collection(OnCpu256.Name)]
+public sealed class Cpu256ConformanceTests(Cpu256Fixture fixture) : BackendConformanceTests(fixture);
+
+[Collection(OnCpu128.Name)]
+public sealed class Cpu128ConformanceTests(Cpu128Fixture fixture) : BackendConformanceTests(fixture);
+
 [Collection(OnCuda.Name)]
 public sealed class CudaConformanceTests(CudaFixture fixture) : BackendConformanceTests(fixture);
 

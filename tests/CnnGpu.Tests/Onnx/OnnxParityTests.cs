@@ -48,6 +48,15 @@ public sealed class ReferenceOnnxParityTests(ReferenceFixture fixture) : OnnxPar
 [Collection(OnIlgpuCpu.Name)]
 public sealed class IlgpuCpuOnnxParityTests(IlgpuCpuFixture fixture) : OnnxParityTests(fixture);
 
+[Collection(OnCpu.Name)]
+public sealed class CpuOnnxParityTests(CpuFixture fixture) : OnnxParityTests(fixture);
+
+[Collection(OnCpu256.Name)]
+public sealed class Cpu256OnnxParityTests(Cpu256Fixture fixture) : OnnxParityTests(fixture);
+
+[Collection(OnCpu128.Name)]
+public sealed class Cpu128OnnxParityTests(Cpu128Fixture fixture) : OnnxParityTests(fixture);
+
 [Collection(OnCuda.Name)]
 public sealed class CudaOnnxParityTests(CudaFixture fixture) : OnnxParityTests(fixture);
 

@@ -87,6 +87,24 @@ public sealed class IlgpuCpuResNet18FeatureTests(IlgpuCpuFixture fixture, ITestO
     protected override int PhotoCount => 1;
 }
 
+[Collection(OnCpu.Name)]
+public sealed class CpuResNet18FeatureTests(CpuFixture fixture, ITestOutputHelper output) : ResNet18FeatureTests(fixture, output)
+{
+    protected override int PhotoCount => 4;
+}
+
+[Collection(OnCpu256.Name)]
+public sealed class Cpu256ResNet18FeatureTests(Cpu256Fixture fixture, ITestOutputHelper output) : ResNet18FeatureTests(fixture, output)
+{
+    protected override int PhotoCount => 4;
+}
+
+[Collection(OnCpu128.Name)]
+public sealed class Cpu128ResNet18FeatureTests(Cpu128Fixture fixture, ITestOutputHelper output) : ResNet18FeatureTests(fixture, output)
+{
+    protected override int PhotoCount => 4;
+}
+
 [Collection(OnCuda.Name)]
 public sealed class CudaResNet18FeatureTests(CudaFixture fixture, ITestOutputHelper output) : ResNet18FeatureTests(fixture, output)
 {

@@ -46,6 +46,15 @@ public sealed class ReferenceFixture() : BackendFixture("reference");
 
 public sealed class IlgpuCpuFixture() : BackendFixture("ilgpu-cpu");
 
+/// <summary>The SIMD CPU backend at the widest width this machine runs (AVX-512 here).</summary>
+public sealed class CpuFixture() : BackendFixture("cpu");
+
+/// <summary>The SIMD CPU backend forced to 256-bit vectors (the AVX2 path).</summary>
+public sealed class Cpu256Fixture() : BackendFixture("cpu:256");
+
+/// <summary>The SIMD CPU backend forced to 128-bit vectors (the SSE/NEON path).</summary>
+public sealed class Cpu128Fixture() : BackendFixture("cpu:128");
+
 public sealed class CudaFixture() : BackendFixture("cuda");
 
 public sealed class OpenClFixture() : BackendFixture("opencl");
@@ -60,6 +69,24 @@ public sealed class OnReference : ICollectionFixture<ReferenceFixture>
 public sealed class OnIlgpuCpu : ICollectionFixture<IlgpuCpuFixture>
 {
     public const string Name = "ilgpu-cpu backend";
+}
+
+[CollectionDefinition(Name)]
+public sealed class OnCpu : ICollectionFixture<CpuFixture>
+{
+    public const string Name = "cpu backend";
+}
+
+[CollectionDefinition(Name)]
+public sealed class OnCpu256 : ICollectionFixture<Cpu256Fixture>
+{
+    public const string Name = "cpu backend, 256-bit";
+}
+
+[CollectionDefinition(Name)]
+public sealed class OnCpu128 : ICollectionFixture<Cpu128Fixture>
+{
+    public const string Name = "cpu backend, 128-bit";
 }
 
 [CollectionDefinition(Name)]

@@ -1,18 +1,22 @@
+using System.Collections.Concurrent;
 using CnnGpu.Networks.Zoo;
 using CnnGpu.Runtime.Backends.Reference;
 using CnnGpu.Runtime.Execution;
+using CnnGpu.Runtime.Session;
 using CnnGpu.Runtime.Tensors;
 using CnnGpu.Tests.Support;
 
 namespace CnnGpu.Tests.Zoo;
 
 /// <summary>
-/// Every zoo network runs end to end at a reduced input on the reference and on the ILGPU CPU
-/// accelerator, with matching logits (compared before the softmax, where relative error is meaningful).
+/// Every zoo network runs end to end at a reduced input through an <see cref="InferenceSession"/> (graph
+/// passes, plan-time kernels) on each optimised backend, with logits matching the reference backend
+/// running the unoptimised graph (compared before the softmax, where relative error is meaningful).
 /// </summary>
-[Collection(OnIlgpuCpu.Name)]
-public sealed class ZooEndToEndTests(IlgpuCpuFixture fixture)
+public abstract class ZooEndToEndTests(BackendFixture fixture)
 {
+    private static readonly ConcurrentDictionary<(string Network, int Batch), Lazy<Tensor>> Expected = new();
+
     public static TheoryData<string, int> ReducedInputs => ZooCases.ReducedInputs();
 
     [Fact]
@@ -28,19 +32,42 @@ public sealed class ZooEndToEndTests(IlgpuCpuFixture fixture)
     {
         var backend = fixture.Require();
         var graph = ZooCases.Logits(NetworkZoo.Build(network, new NetworkOptions(size, Classes: 100)));
-        // Batch 2 for the light networks; the heavy ones run one image to keep the CPU simulator's time in check.
-        int batch = network is "alexnet" or "alexnet-v1" or "googlenet" or "resnet18" or "resnet34" ? 2 : 1;
+        int batch = BatchFor(network);
         var input = RandomData.Uniform(2024, 0f, 1f, batch, 3, size, size);
-        using var expectedRun = new Executor(graph, new ReferenceBackend());
-        using var actualRun = new Executor(graph, backend);
-        var expected = expectedRun.Run(input);
-        var actual = actualRun.Run(input);
+        // Computed once per network and batch, however many backends compare against it.
+        var expected = Expected.GetOrAdd((network, batch), _ => new Lazy<Tensor>(() =>
+        {
+            using var reference = new Executor(graph, new ReferenceBackend());
+            return reference.Run(input);
+        })).Value;
+        using var session = new InferenceSession(graph, new SessionOptions { SharedBackend = backend, MaxBatch = batch });
+        var actual = session.Run(input);
         Assert.Equal(new TensorShape(batch, 100), actual.Shape);
         Assert.All(expected.Data, v => Assert.True(float.IsFinite(v)));
         Assert.True(expected.Data.Max() - expected.Data.Min() > 1e-3f, $"{network}: logits are flat");
-        Tolerance.AssertClose(expected.Data, actual.Data, $"{network} at {size}x{size} on {backend.Name}");
+        Tolerance.AssertClose(expected.Data, actual.Data, $"{network} at {size}x{size}, batch {batch}, on {backend.Name}");
     }
+
+    /// <summary>Images per run: batch 2 exercises the batch loops; a slow backend may keep the heavy networks at one.</summary>
+    protected virtual int BatchFor(string network) => 2;
 }
+
+[Collection(OnIlgpuCpu.Name)]
+public sealed class IlgpuCpuZooEndToEndTests(IlgpuCpuFixture fixture) : ZooEndToEndTests(fixture)
+{
+    // The CPU simulator runs the heavy networks one image at a time to keep the suite's time in check.
+    protected override int BatchFor(string network) =>
+        network is "alexnet" or "alexnet-v1" or "googlenet" or "resnet18" or "resnet34" ? 2 : 1;
+}
+
+[Collection(OnCpu.Name)]
+public sealed class CpuZooEndToEndTests(CpuFixture fixture) : ZooEndToEndTests(fixture);
+
+[Collection(OnCpu256.Name)]
+public sealed class Cpu256ZooEndToEndTests(Cpu256Fixture fixture) : ZooEndToEndTests(fixture);
+
+[Collection(OnCpu128.Name)]
+public sealed class Cpu128ZooEndToEndTests(Cpu128Fixture fixture) : ZooEndToEndTests(fixture);
 
 /// <summary>ResNet-50 and GoogLeNet at their full 224×224 input on the reference (outside the ILGPU collection, so it runs alongside).</summary>
 public sealed class ZooFullSizeTests

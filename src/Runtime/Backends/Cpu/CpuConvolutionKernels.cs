@@ -1,0 +1,86 @@
+using CnnGpu.Kernels.Simd;
+using CnnGpu.Runtime.Graph;
+
+namespace CnnGpu.Runtime.Backends.Cpu;
+
+/// <summary>
+/// Convolution and fully connected layers on the CPU: the algorithm is chosen per layer shape when the
+/// plan is built, the weights are packed then (once per model, shared by every batch size's plan).
+/// </summary>
+/// <typeparam name="TS">SIMD width.</typeparam>
+/// <typeparam name="TV">Its vector type.</typeparam>
+internal static unsafe class CpuConvolutionKernels<TS, TV>
+    where TS : struct, ISimd<TV>
+    where TV : struct
+{
+    /// <summary>Pixels per register tile: 2×12 accumulators fill 24 of AVX-512's 32 registers; 16-register ISAs take 2×6.</summary>
+    public static int TilePixels => TS.Width == 16 ? 12 : 6;
+
+    public static CpuKernel Convolution(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
+    {
+        var g = KernelGeometry.Conv(request);
+        var x = request.Inputs[0];
+        var weights = request.Inputs[1];
+        var bias = request.Inputs.Length > 2 ? request.Inputs[2] : null;
+        var epilogue = new ConvEpilogue(g.FuseRelu, Residual: false);
+
+        // A first layer of three channels reads its NCHW input directly instead of padding it to a block.
+        bool nchwFirst = !x.Layout.IsBlocked && g.InChannels < TS.Width;
+        var candidates = new List<string>();
+        if (g.IsDepthwise)
+        {
+            candidates.Add("conv/depthwise");
+        }
+
+        if (nchwFirst)
+        {
+            candidates.Add("conv/nchw-direct");
+        }
+
+        if (g.IsPointwise)
+        {
+            candidates.Add("conv/pointwise");
+        }
+
+        candidates.Add("conv/direct");
+        if (!nchwFirst)
+        {
+            candidates.Add("conv/nchw-direct");
+        }
+
+        string family = backend.Choose(request, [.. candidates]);
+        var blocked = CpuBackend<TS, TV>.Blocked;
+        if (family == "conv/depthwise")
+        {
+            var depthwise = new DepthwiseConvolution<TS, TV>(g, weights.Constant!.Data, bias?.Constant!.Data ?? [], epilogue);
+            return new DelegateCpuKernel(depthwise.Algorithm, blocked, [blocked], false,
+                (inputs, output) => depthwise.Run(backend.Pool, Address(inputs[0]), Address(output), null), depthwise);
+        }
+
+        bool blockedInput = family != "conv/nchw-direct";
+        string key = $"conv/{weights.ValueId}/{bias?.ValueId ?? -1}/{(blockedInput ? "blocked" : "nchw")}";
+        var packed = store.GetOrAdd(key, () => new PackedConvWeights(g, TS.Width, blockedInput, weights.Constant!.Data, bias?.Constant!.Data ?? []));
+        var conv = new DirectConvolution<TS, TV>(g, blockedInput, packed, epilogue, TilePixels, pointwise: family == "conv/pointwise");
+        return new DelegateCpuKernel(conv.Algorithm, blocked, [blockedInput ? blocked : TensorLayout.Nchw], false,
+            (inputs, output) => conv.Run(backend.Pool, Address(inputs[0]), Address(output), null));
+    }
+
+    public static CpuKernel FullyConnected(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
+    {
+        var a = (FullyConnectedAttrs)request.Attributes;
+        var xShape = request.InputShape(0);
+        int batch = xShape[0], inFeatures = xShape[1], outFeatures = request.OutputShape[1];
+        var weights = request.Inputs[1];
+        var bias = request.Inputs.Length > 2 ? request.Inputs[2] : null;
+        backend.Choose(request, "gemm/packed");
+        var packed = store.GetOrAdd(
+            $"fc/{weights.ValueId}/{bias?.ValueId ?? -1}",
+            () => FullyConnectedPacking.Pack(weights.Constant!.Data, bias?.Constant!.Data ?? [], inFeatures, outFeatures, a.TransposedWeight, TS.Width));
+        var fc = new FullyConnected<TS, TV>(batch, inFeatures, outFeatures, packed, a.Activation == FusedActivation.Relu, TilePixels);
+        return new DelegateCpuKernel(fc.Algorithm, TensorLayout.Nchw, [TensorLayout.Nchw], false,
+            (inputs, output) => fc.Run(backend.Pool, Address(inputs[0]), Address(output)), fc);
+    }
+
+    private static float* Address(IDeviceBuffer? buffer) =>
+        buffer is CpuBuffer cpu ? cpu.Address : throw new CnnGpuException($"A {buffer?.GetType().Name ?? "missing"} buffer reached the CPU backend.");
+}
