@@ -13,6 +13,7 @@ internal static class Program
         root.Subcommands.Add(SummaryCommand.Create());
         root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(ExportCommand.Create());
+        return CliInvocation.Invoke(root, args);
     }
 }

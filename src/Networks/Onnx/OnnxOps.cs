@@ -27,6 +27,7 @@ internal static class OnnxOps
             ["Split"] = TensorConverters.Split,
             ["Flatten"] = TensorConverters.Flatten,
             ["Reshape"] = TensorConverters.Reshape,
+            ["Unsqueeze"] = TensorConverters.Unsqueeze,
             ["Softmax"] = TensorConverters.Softmax,
             ["Dropout"] = PassThroughConverters.Dropout,
             ["Identity"] = PassThroughConverters.Identity,

@@ -3,7 +3,7 @@ using static CnnGpu.Tests.Onnx.ParityCase;
 
 namespace CnnGpu.Tests.Onnx;
 
-/// <summary>Add (residual, bias broadcast), Sub, Mul (SE gating, constant scales) and the two SE-block export patterns.</summary>
+/// <summary>Add (residual, bias broadcast), Sub, Mul (SE gating, constant scales) and the SE-block export patterns (1×1 convs, Reshape or Unsqueeze of the gate).</summary>
 public static class ElementwiseParityCases
 {
     public static IEnumerable<ParityCase> All()
@@ -43,6 +43,8 @@ public static class ElementwiseParityCases
             .Node("Reshape", ["s", "gate_shape"], ["gate"])
             .Node("Mul", ["gate", "x"], ["y"])
             .Output("y"), [8, 4, 6]);
+        yield return UnsqueezedGate("SE gate: … → Sigmoid → Unsqueeze (axes input [2, 3], opset 13) → Mul", 13, [2, 3]);
+        yield return UnsqueezedGate("SE gate: … → Sigmoid → Unsqueeze (axes attribute [-1, -2], opset 11) → Mul", 11, [-1, -2]);
     }
 
     /// <summary>r = Relu(x); y = op(x-side, c-side) where the constant "c" has <paramref name="cDims"/>.</summary>
@@ -53,6 +55,31 @@ public static class ElementwiseParityCases
             .Node("Relu", "x", "r")
             .Node(op, [x, c], ["y"])
             .Output("y"), [4, 5, 5]);
+
+    /// <summary>The SE block as CnnGpu's exporter (and PyTorch) writes it: the [N, C] gate unsqueezed to [N, C, 1, 1].</summary>
+    private static ParityCase UnsqueezedGate(string name, long opset, long[] axes) =>
+        new(name, () =>
+        {
+            var b = new OnnxModelBuilder(opset)
+                .Input("x", -1, 6, 5, 4)
+                .Initializer("w1", W(59, 3, 6)).Initializer("w2", W(60, 6, 3))
+                .Node("GlobalAveragePool", "x", "squeeze")
+                .Node("Flatten", "squeeze", "flat")
+                .Node("Gemm", ["flat", "w1"], ["z1"], Attr("transB", 1L))
+                .Node("Relu", "z1", "r1")
+                .Node("Gemm", ["r1", "w2"], ["z2"], Attr("transB", 1L))
+                .Node("Sigmoid", "z2", "s");
+            if (opset >= 13)
+            {
+                b.Ints("axes", axes).Node("Unsqueeze", ["s", "axes"], ["gate"]);
+            }
+            else
+            {
+                b.Node("Unsqueeze", "s", "gate", Attr("axes", axes));
+            }
+
+            return b.Node("Mul", ["x", "gate"], ["y"]).Output("y");
+        }, [6, 5, 4]);
 
     private static ParityCase Residual(string name, string op) =>
         new(name, () => new OnnxModelBuilder()

@@ -23,6 +23,7 @@ public sealed class OnnxImportErrorTests
         { "AveragePool", "auto_pad", "not one of NOTSET" },
         { "Concat", "axis", "only channel concatenation" },
         { "Flatten", "axis", "only axis 1" },
+        { "Unsqueeze", "axes", "only an SE gate [N, C] → [N, C, 1, 1]" },
     };
 
     [Fact]
@@ -158,6 +159,9 @@ public sealed class OnnxImportErrorTests
                 break;
             case "Flatten":
                 b.Node(op, "x", "y", Attr("axis", 2L));
+                break;
+            case "Unsqueeze":
+                b.Node(op, "x", "y", Attr("axes", 0, 1));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(op), op, null);

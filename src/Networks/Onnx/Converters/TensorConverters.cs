@@ -3,7 +3,7 @@ using CnnGpu.Runtime.Tensors;
 
 namespace CnnGpu.Networks.Onnx.Converters;
 
-/// <summary>ONNX <c>Concat</c>, <c>Split</c>, <c>Flatten</c>, <c>Reshape</c> (constant shape) and <c>Softmax</c>.</summary>
+/// <summary>ONNX <c>Concat</c>, <c>Split</c>, <c>Flatten</c>, <c>Reshape</c> (constant shape), <c>Unsqueeze</c> (SE gates) and <c>Softmax</c>.</summary>
 internal static class TensorConverters
 {
     public static void Concat(ImportContext ctx, OnnxNode node)
@@ -114,6 +114,44 @@ internal static class TensorConverters
         {
             throw node.Error($"reshape {text} is not supported; only flattening to [N, features] (and [N, C] → [N, C, 1, 1] for SE gates) is.", "shape");
         }
+    }
+
+    /// <summary>
+    /// An SE gate <c>[N, C]</c> unsqueezed on axes 2 and 3 to <c>[N, C, 1, 1]</c> (→ a view for Mul), as
+    /// CnnGpu's exporter and PyTorch write it. The axes are an attribute before opset 13 and a constant input from 13.
+    /// </summary>
+    public static void Unsqueeze(ImportContext ctx, OnnxNode node)
+    {
+        bool axesInput = node.Opset >= 13;
+        if (axesInput)
+        {
+            node.AllowOnly();
+        }
+        else
+        {
+            node.AllowOnly("axes");
+        }
+
+        long[] axes = axesInput
+            ? ctx.Constant(node, 1, "axes", floats: false).Integers!
+            : node.Ints("axes") ?? throw node.Error("axes is required.", "axes");
+        long[] shape = ctx.ShapeOf(node, 0);
+        if (ctx.TryConstant(node, 0) is not null)
+        {
+            throw node.Error($"input 0 ('{node.Input(0, "data")}') is a constant; constant folding is not supported.");
+        }
+
+        int rank = shape.Length + axes.Length;
+        long[] normalized = [.. axes.Select(a => a < 0 ? a + rank : a).Order()];
+        if (shape.Length == 2 && normalized is [2, 3])
+        {
+            ctx.BindGate(node.Output, ctx.Activation(node, 0));
+            return;
+        }
+
+        throw node.Error(
+            $"unsqueezing [{string.Join(", ", shape)}] on axes [{string.Join(", ", axes)}] is not supported; only an SE gate [N, C] → [N, C, 1, 1] (axes 2 and 3) is.",
+            axesInput ? null : "axes");
     }
 
     public static void Softmax(ImportContext ctx, OnnxNode node)
