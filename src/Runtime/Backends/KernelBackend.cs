@@ -24,13 +24,25 @@ public abstract class KernelBackend<TBuffer> : IBackend
         {
             var g = KernelGeometry.Conv(r);
             string algorithm = b.Choose(r, b.ConvAlgorithm(g));
-            return new PreparedLaunch(algorithm, (x, y) => b.Conv2d(algorithm, o.In(x, 0), o.In(x, 1), o.Optional(x, 2), Cast(y), g));
+            if (r.Attributes is not Conv2dAttrs { Residual: true })
+            {
+                return new PreparedLaunch(algorithm, (x, y) => b.Conv2d(algorithm, o.In(x, 0), o.In(x, 1), g.HasBias ? o.In(x, 2) : null, Cast(y), g));
+            }
+
+            // A fused skip connection: the convolution, then the residual sum with the activation.
+            int residual = r.Inputs.Length - 1, length = r.OutputShape.ElementCount;
+            var plain = g with { FuseRelu = false };
+            return new PreparedLaunch(algorithm + "+residual", (x, y) =>
+            {
+                b.Conv2d(algorithm, o.In(x, 0), o.In(x, 1), g.HasBias ? o.In(x, 2) : null, Cast(y), plain);
+                b.Add(Cast(y), o.In(x, residual), Cast(y), length, length, g.FuseRelu);
+            });
         },
         [OpKind.FullyConnected] = (b, r, o) =>
         {
             var g = KernelGeometry.FullyConnected(r);
             string algorithm = b.Choose(r, b.GemmAlgorithm(g));
-            return new PreparedLaunch(algorithm, (x, y) => b.Gemm(algorithm, o.In(x, 0), o.In(x, 1), o.Optional(x, 2), Cast(y), g));
+            return new PreparedLaunch(algorithm, (x, y) => b.Gemm(algorithm, o.In(x, 0), o.In(x, 1), g.HasBias ? o.In(x, 2) : null, Cast(y), g));
         },
         [OpKind.MaxPool] = (b, r, o) =>
         {
@@ -266,7 +278,5 @@ public abstract class KernelBackend<TBuffer> : IBackend
 
         public TBuffer In(ReadOnlySpan<IDeviceBuffer?> inputs, int index) =>
             _constants[index] ?? Cast(inputs[index] ?? throw new CnnGpuException($"Input {index} has no buffer."));
-
-        public TBuffer? Optional(ReadOnlySpan<IDeviceBuffer?> inputs, int index) => index < _constants.Length ? In(inputs, index) : null;
     }
 }

@@ -17,7 +17,7 @@ public static class KernelGeometry
         return new ConvGeometry(
             x[0], x[1], x[2], x[3], y[1], y[2], y[3],
             a.KernelH, a.KernelW, a.StrideH, a.StrideW, a.DilationH, a.DilationW,
-            a.Pads.Top, a.Pads.Left, a.Groups, HasBias: r.Inputs.Length > 2)
+            a.Pads.Top, a.Pads.Left, a.Groups, HasBias: a.HasBias(r.Inputs.Length))
         {
             FuseRelu = a.Activation == FusedActivation.Relu,
         };

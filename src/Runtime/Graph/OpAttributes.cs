@@ -55,10 +55,19 @@ public readonly record struct Padding2d(int Top, int Left, int Bottom, int Right
 /// <param name="DilationW">Horizontal dilation.</param>
 /// <param name="Groups">Channel groups (input channels = groups is depthwise).</param>
 /// <param name="Activation">Fused epilogue (set by the fusion pass).</param>
+/// <param name="Residual">
+/// The node's last input is a tensor shaped like its output that is added to the result before the
+/// activation: a residual block's skip connection fused into the convolution that ends the block (set by
+/// <see cref="Passes.FuseResidualAddPass"/>). Inputs are then x, weights, optional bias, residual.
+/// </param>
 public sealed record Conv2dAttrs(
     int KernelH, int KernelW, int StrideH, int StrideW, Padding2d Pads,
-    int DilationH = 1, int DilationW = 1, int Groups = 1, FusedActivation Activation = FusedActivation.None) : OpAttributes
+    int DilationH = 1, int DilationW = 1, int Groups = 1, FusedActivation Activation = FusedActivation.None, bool Residual = false) : OpAttributes
 {
+    /// <summary>Whether a node with these attributes and <paramref name="inputCount"/> inputs has a bias input (input 2).</summary>
+    /// <param name="inputCount">The node's number of inputs.</param>
+    public bool HasBias(int inputCount) => inputCount > (Residual ? 3 : 2);
+
     /// <summary>A square kernel with uniform stride and padding.</summary>
     /// <param name="kernel">Kernel size.</param>
     /// <param name="stride">Stride.</param>

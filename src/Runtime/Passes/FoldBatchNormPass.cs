@@ -43,7 +43,7 @@ public sealed class FoldBatchNormPass : IGraphPass
     {
         bool foldable = layer.Attributes switch
         {
-            Conv2dAttrs c => c.Activation == FusedActivation.None,
+            Conv2dAttrs c => c.Activation == FusedActivation.None && !c.Residual,
             FullyConnectedAttrs f => f.Activation == FusedActivation.None,
             _ => false,
         };

@@ -121,7 +121,7 @@ public static class ShapeInference
     private static TensorShape Conv(Node node, IReadOnlyList<TensorShape> inputs)
     {
         var a = (Conv2dAttrs)node.Attributes;
-        var s = Image(node, inputs, 2, 3);
+        var s = Image(node, inputs, a.Residual ? 3 : 2, a.Residual ? 4 : 3);
         TensorShape x = s[0], w = s[1];
         if (a.Groups < 1 || a.StrideH < 1 || a.StrideW < 1 || a.DilationH < 1 || a.DilationW < 1 ||
             a.Pads.Top < 0 || a.Pads.Left < 0 || a.Pads.Bottom < 0 || a.Pads.Right < 0)
@@ -139,7 +139,7 @@ public static class ShapeInference
             throw new ShapeMismatchException($"{node}: input {x} with {a.Groups} group(s) does not fit weight {w} (input channels / groups must equal weight dim 1, and filters must divide into groups).");
         }
 
-        if (s.Length == 3 && (s[2].Rank != 1 || s[2][0] != w[0]))
+        if (a.HasBias(s.Length) && (s[2].Rank != 1 || s[2][0] != w[0]))
         {
             throw new ShapeMismatchException($"{node}: bias {s[2]} does not match weight {w} (expected [{w[0]}]).");
         }
@@ -151,7 +151,13 @@ public static class ShapeInference
             throw new ShapeMismatchException($"{node}: kernel {a.KernelH}x{a.KernelW} (dilation {a.DilationH}x{a.DilationW}, pads {a.Pads}) does not fit input {x}.");
         }
 
-        return new TensorShape(x[0], w[0], oh, ow);
+        var y = new TensorShape(x[0], w[0], oh, ow);
+        if (a.Residual && !s[^1].Equals(y))
+        {
+            throw new ShapeMismatchException($"{node}: the fused residual {s[^1]} must have the output's shape {y}.");
+        }
+
+        return y;
     }
 
     private static TensorShape Pool(Node node, IReadOnlyList<TensorShape> inputs, PoolWindow p)

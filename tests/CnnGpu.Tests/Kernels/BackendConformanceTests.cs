@@ -1,4 +1,5 @@
 using CnnGpu.Runtime.Backends.Reference;
+using CnnGpu.Runtime.Execution;
 using CnnGpu.Runtime.Graph;
 using CnnGpu.Runtime.Tensors;
 using CnnGpu.Tests.Support;
@@ -39,6 +40,30 @@ public abstract class BackendConformanceTests(BackendFixture fixture)
         var w = RandomData.Symmetric(2, c.Filters, c.C / c.Groups, c.KernelH, c.KernelW);
         Tensor[] parameters = c.Bias ? [w, RandomData.Symmetric(3, c.Filters)] : [w];
         Compare(spec, OpKind.Conv2d, c.Attrs with { Activation = FusedActivation.Relu }, [x], parameters);
+    }
+
+    [SkippableTheory]
+    [InlineData("n3 c6 11x13 f10 k3x3 s1x1 p1,1,1,1 d1x1 g1 bias", true)]
+    [InlineData("n2 c37 9x7 f21 k1x1 s1x1 p0,0,0,0 d1x1 g1 nobias", false)]
+    [InlineData("n3 c9 9x9 f9 k3x3 s1x1 p1,1,1,1 d1x1 g9 bias", true)]
+    [InlineData("n1 c10 7x5 f12 k3x3 s1x1 p1,1,1,1 d1x1 g2 bias", false)]
+    public void Conv2d_with_fused_residual_matches_reference(string spec, bool relu)
+    {
+        var backend = fixture.Require();
+        var c = ConvCase.Parse(spec);
+        var b = new GraphBuilder("residual");
+        int x = b.Input("x", c.C, c.H, c.W);
+        int w = b.Constant("w", RandomData.Symmetric(2, c.Filters, c.C / c.Groups, c.KernelH, c.KernelW));
+        var attrs = c.Attrs with { Activation = relu ? FusedActivation.Relu : FusedActivation.None, Residual = true };
+        int[] inputs = c.Bias ? [x, w, b.Constant("bias", RandomData.Symmetric(3, c.Filters))] : [x, w];
+        var shape = Runtime.Planning.ShapeInference.InferOutput(new Node("probe", OpKind.Conv2d, c.Attrs, [.. inputs], -1), [.. inputs.Select(b.ShapeOf)]);
+        int skip = b.Input("skip", [.. shape.Dimensions.Skip(1)]);
+        b.Output(b.Add("conv", OpKind.Conv2d, attrs, [.. inputs, skip]));
+        var graph = b.Build();
+        Tensor[] feeds = [RandomData.Symmetric(1, c.N, c.C, c.H, c.W), RandomData.Symmetric(4, [c.N, .. shape.Dimensions.Skip(1)])];
+        using var expected = new Executor(graph, Truth);
+        using var actual = new Executor(graph, backend);
+        Tolerance.AssertClose(expected.RunAll(feeds)[0].Data, actual.RunAll(feeds)[0].Data, $"conv+residual [{spec}] on {backend.Name}");
     }
 
     [SkippableTheory]

@@ -47,13 +47,28 @@ internal static class OnnxExportOps
     private static OpExport Same(string opType, params AttributeProto[] attributes) =>
         Op<NoAttrs>((ctx, node, _) => ctx.Emit(opType, node.Name, ctx.Inputs(node), ctx.Value(node.Output), [.. attributes.Select(a => a.Clone())]));
 
-    private static void Conv(ExportContext ctx, Node node, Conv2dAttrs a) =>
-        ctx.EmitWithActivation(node, a.Activation, "Conv", ctx.Inputs(node),
+    private static void Conv(ExportContext ctx, Node node, Conv2dAttrs a)
+    {
+        AttributeProto[] attributes =
+        [
             Ints("kernel_shape", a.KernelH, a.KernelW),
             Ints("strides", a.StrideH, a.StrideW),
             Pads(a.Pads),
             Ints("dilations", a.DilationH, a.DilationW),
-            Int("group", a.Groups));
+            Int("group", a.Groups),
+        ];
+        string[] inputs = ctx.Inputs(node);
+        if (!a.Residual)
+        {
+            ctx.EmitWithActivation(node, a.Activation, "Conv", inputs, attributes);
+            return;
+        }
+
+        // A fused skip connection is Conv, then Add of the residual (then the activation).
+        string convolved = ctx.NewValue($"{ctx.Value(node.Output)}.conv");
+        ctx.Emit("Conv", node.Name, inputs[..^1], convolved, attributes);
+        ctx.EmitWithActivation(node with { Name = $"{node.Name}.residual" }, a.Activation, "Add", [convolved, inputs[^1]]);
+    }
 
     private static AttributeProto[] Window(PoolWindow w) =>
     [

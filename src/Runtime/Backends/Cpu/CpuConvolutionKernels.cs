@@ -19,10 +19,12 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
     public static CpuKernel Convolution(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
     {
         var g = KernelGeometry.Conv(request);
+        var attrs = (Conv2dAttrs)request.Attributes;
         var x = request.Inputs[0];
         var weights = request.Inputs[1];
-        var bias = request.Inputs.Length > 2 ? request.Inputs[2] : null;
-        var epilogue = new ConvEpilogue(g.FuseRelu, Residual: false);
+        var bias = g.HasBias ? request.Inputs[2] : null;
+        var epilogue = new ConvEpilogue(g.FuseRelu, attrs.Residual);
+        int residual = attrs.Residual ? request.Inputs.Length - 1 : -1;
 
         // A first layer of three channels reads its NCHW input directly instead of padding it to a block.
         bool nchwFirst = !x.Layout.IsBlocked && g.InChannels < TS.Width;
@@ -50,19 +52,23 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
 
         string family = backend.Choose(request, [.. candidates]);
         var blocked = CpuBackend<TS, TV>.Blocked;
+        bool blockedInput = family != "conv/nchw-direct";
+
+        // x in the layout the algorithm reads, constants as given, the residual laid out like the output.
+        TensorLayout[] layouts = [.. request.Inputs.Select((_, i) => i == residual || (i == 0 && blockedInput) ? blocked : TensorLayout.Nchw)];
+        string suffix = attrs.Residual ? "+residual" : string.Empty;
         if (family == "conv/depthwise")
         {
             var depthwise = new DepthwiseConvolution<TS, TV>(g, weights.Constant!.Data, bias?.Constant!.Data ?? [], epilogue);
-            return new DelegateCpuKernel(depthwise.Algorithm, blocked, [blocked], false,
-                (inputs, output) => depthwise.Run(backend.Pool, Address(inputs[0]), Address(output), null), depthwise);
+            return new DelegateCpuKernel(depthwise.Algorithm + suffix, blocked, [.. layouts], false,
+                (inputs, output) => depthwise.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])), depthwise);
         }
 
-        bool blockedInput = family != "conv/nchw-direct";
         string key = $"conv/{weights.ValueId}/{bias?.ValueId ?? -1}/{(blockedInput ? "blocked" : "nchw")}";
         var packed = store.GetOrAdd(key, () => new PackedConvWeights(g, TS.Width, blockedInput, weights.Constant!.Data, bias?.Constant!.Data ?? []));
         var conv = new DirectConvolution<TS, TV>(g, blockedInput, packed, epilogue, TilePixels, pointwise: family == "conv/pointwise");
-        return new DelegateCpuKernel(conv.Algorithm, blocked, [blockedInput ? blocked : TensorLayout.Nchw], false,
-            (inputs, output) => conv.Run(backend.Pool, Address(inputs[0]), Address(output), null));
+        return new DelegateCpuKernel(conv.Algorithm + suffix, blocked, [.. layouts], false,
+            (inputs, output) => conv.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])));
     }
 
     public static CpuKernel FullyConnected(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
