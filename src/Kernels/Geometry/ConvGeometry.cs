@@ -57,6 +57,10 @@ public readonly record struct ConvGeometry(
     /// <summary>Number of output elements.</summary>
     public int OutputLength => Batch * OutChannels * OutHeight * OutWidth;
 
+    /// <summary>True for a 3×3, stride-1, undilated, ungrouped layer: one Winograd F(4×4, 3×3) computes.</summary>
+    public bool IsWinogradCandidate =>
+        KernelH == 3 && KernelW == 3 && StrideH == 1 && StrideW == 1 && DilationH == 1 && DilationW == 1 && Groups == 1;
+
     /// <summary>True when every channel has its own filter (groups = input channels = output channels).</summary>
     public bool IsDepthwise => Groups > 1 && Groups == InChannels && OutChannels == InChannels;
 

@@ -10,7 +10,7 @@ namespace CnnGpu.Kernels.Simd;
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class BlockedLrn<TS, TV> : IParallelWork
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private readonly LrnGeometry _g;
     private readonly int _blocks;

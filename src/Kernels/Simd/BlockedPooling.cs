@@ -9,7 +9,7 @@ namespace CnnGpu.Kernels.Simd;
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class BlockedPooling<TS, TV> : IParallelWork
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private readonly PoolGeometry _g;
     private readonly bool _max;
@@ -86,7 +86,7 @@ public sealed unsafe class BlockedPooling<TS, TV> : IParallelWork
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class BlockedGlobalAveragePooling<TS, TV> : IParallelWork
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private readonly int _planes;
     private readonly int _spatial;

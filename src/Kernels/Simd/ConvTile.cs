@@ -88,7 +88,7 @@ public static unsafe class ConvTile
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TS, TV, TOB, TR, TP>(float* x, float* w, float* y, ConvTileArgs* a)
         where TS : struct, ISimd<TV>
-        where TV : struct
+        where TV : unmanaged
         where TOB : struct, IStaticInt
         where TR : struct, IStaticInt
         where TP : struct, IStaticInt
@@ -158,7 +158,7 @@ public static unsafe class ConvTile
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<TS, TV>(float* y, TV acc, TV bias, bool hasResidual, nint residualOffset, bool relu)
         where TS : struct, ISimd<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         TV v = TS.Add(acc, bias);
         if (hasResidual)

@@ -17,7 +17,7 @@ public static unsafe class ConvTileTable
     /// <param name="pixelStride">Input floats between the pixels; any value when <paramref name="pixels"/> is 1.</param>
     public static delegate*<float*, float*, float*, ConvTileArgs*, void> Get<TS, TV>(int blocks, int pixels, int pixelStride)
         where TS : struct, ISimd<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         if (pixels == 1)
         {
@@ -34,7 +34,7 @@ public static unsafe class ConvTileTable
 
     private static delegate*<float*, float*, float*, ConvTileArgs*, void> ForBlocks<TS, TV, TOB>(int pixels, int pixelStride)
         where TS : struct, ISimd<TV>
-        where TV : struct
+        where TV : unmanaged
         where TOB : struct, IStaticInt => pixelStride switch
         {
             1 => ForStride<TS, TV, TOB, N1>(pixels),
@@ -49,7 +49,7 @@ public static unsafe class ConvTileTable
 
     private static delegate*<float*, float*, float*, ConvTileArgs*, void> ForStride<TS, TV, TOB, TP>(int pixels)
         where TS : struct, ISimd<TV>
-        where TV : struct
+        where TV : unmanaged
         where TOB : struct, IStaticInt
         where TP : struct, IStaticInt => pixels switch
         {

@@ -9,7 +9,7 @@ namespace CnnGpu.Kernels.Simd;
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class DepthwiseConvolution<TS, TV> : IParallelWork, IDisposable
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private readonly ConvGeometry _g;
     private readonly ConvEpilogue _epilogue;

@@ -17,7 +17,7 @@ public readonly record struct ConvEpilogue(bool Relu, bool Residual);
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private const int PointwiseTilesPerItem = 4;
 

@@ -26,7 +26,7 @@ public enum ElementwiseOp
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class Elementwise<TS, TV> : IParallelWork
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     // Large enough that a dispatch costs nothing next to the work; small enough to split a feature map.
     private const int ChunkFloats = 16 * 1024;
@@ -153,7 +153,7 @@ public sealed unsafe class Elementwise<TS, TV> : IParallelWork
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class ChannelAffine<TS, TV> : IParallelWork
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private readonly int _batch;
     private readonly int _channels;
@@ -241,7 +241,7 @@ public sealed unsafe class ChannelAffine<TS, TV> : IParallelWork
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class Softmax<TS, TV> : IParallelWork
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private readonly ChannelGeometry _g;
     private float* _x;

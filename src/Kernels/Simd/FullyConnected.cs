@@ -42,7 +42,7 @@ public static class FullyConnectedPacking
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class FullyConnected<TS, TV> : IParallelWork, IDisposable
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private readonly int _batch;
     private readonly int _in;

@@ -9,7 +9,7 @@ namespace CnnGpu.Kernels.Simd;
 /// </summary>
 /// <typeparam name="TV">The vector type (<see cref="Vector512{T}"/> of float, …).</typeparam>
 public unsafe interface ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     /// <summary>Floats per vector: 16, 8 or 4. Also the channel block of the backend's blocked layout.</summary>
     static abstract int Width { get; }
@@ -94,7 +94,7 @@ public static unsafe class SimdOps
     /// <param name="count">Lanes to load (0 to Width).</param>
     public static TV LoadPartial<TS, TV>(float* p, int count)
         where TS : struct, ISimd<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         if (count >= TS.Width)
         {
@@ -118,7 +118,7 @@ public static unsafe class SimdOps
     /// <param name="count">Lanes to store (0 to Width).</param>
     public static void StorePartial<TS, TV>(float* p, TV v, int count)
         where TS : struct, ISimd<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         if (count >= TS.Width)
         {
@@ -140,7 +140,7 @@ public static unsafe class SimdOps
     /// <param name="x">Operand.</param>
     public static TV Sigmoid<TS, TV>(TV x)
         where TS : struct, ISimd<TV>
-        where TV : struct
+        where TV : unmanaged
     {
         // e^-|x| never overflows; s = 1/(1+e^-|x|) for x ≥ 0 and 1 − s = e^-|x|·s for x < 0.
         var one = TS.Broadcast(1f);

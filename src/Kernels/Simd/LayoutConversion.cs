@@ -9,7 +9,7 @@ namespace CnnGpu.Kernels.Simd;
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class LayoutConversion<TS, TV> : IParallelWork
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private readonly int _batch;
     private readonly int _channels;
@@ -94,7 +94,7 @@ public sealed unsafe class LayoutConversion<TS, TV> : IParallelWork
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class ConcatCopy<TS, TV> : IParallelWork
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private readonly int _batch;
     private readonly int[] _channels;

@@ -22,6 +22,9 @@ public sealed class WorkerPool : IDisposable
     // Spin this long after a dispatch before sleeping: layers follow each other within microseconds.
     private const int SpinIterations = 20_000;
 
+    [ThreadStatic]
+    private static int t_slot;
+
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Lock _dispatch = new();
@@ -43,13 +46,20 @@ public sealed class WorkerPool : IDisposable
         _workers = new Thread[threads - 1];
         for (int i = 0; i < _workers.Length; i++)
         {
-            _workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"cnngpu-cpu-{i + 1}" };
+            int slot = i + 1;
+            _workers[i] = new Thread(() => WorkerLoop(slot)) { IsBackground = true, Name = $"cnngpu-cpu-{slot}" };
             _workers[i].Start();
         }
     }
 
     /// <summary>Threads that share each dispatch, the caller included.</summary>
     public int Threads { get; }
+
+    /// <summary>
+    /// Inside <see cref="IParallelWork.Execute"/>: which of the <see cref="Threads"/> threads runs the item (0 for
+    /// the dispatching thread), so work can index per-thread scratch without locks.
+    /// </summary>
+    public static int CurrentSlot => t_slot;
 
     /// <summary>Runs <paramref name="work"/> for items 0 … <paramref name="count"/>−1 on every thread and returns when all are done.</summary>
     /// <param name="work">The work.</param>
@@ -65,6 +75,7 @@ public sealed class WorkerPool : IDisposable
 
         if (_workers.Length == 0 || count == 1)
         {
+            t_slot = 0;
             for (int i = 0; i < count; i++)
             {
                 work.Execute(i);
@@ -88,6 +99,7 @@ public sealed class WorkerPool : IDisposable
                 _wake.Release(sleepers);
             }
 
+            t_slot = 0;
             Drain();
             var spin = default(SpinWait);
             while (Volatile.Read(ref _running) > 0)
@@ -138,8 +150,9 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
-    private void WorkerLoop()
+    private void WorkerLoop(int slot)
     {
+        t_slot = slot;
         long seen = 0;
         while (true)
         {

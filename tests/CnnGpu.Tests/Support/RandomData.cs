@@ -19,4 +19,15 @@ public static class RandomData
     }
 
     public static Tensor Symmetric(int seed, params int[] dims) => Uniform(seed, -1f, 1f, dims);
+
+    /// <summary>
+    /// Layer weights scaled like a trained network's (variance 1/fan-in, fan-in = product of the dimensions after
+    /// the first), so a layer's output and its partial sums stay of order one as they do in real models.
+    /// </summary>
+    public static Tensor Weights(int seed, params int[] dims)
+    {
+        int fanIn = dims.Skip(1).Aggregate(1, (a, d) => a * d);
+        float bound = MathF.Sqrt(3f / fanIn);
+        return Uniform(seed, -bound, bound, dims);
+    }
 }

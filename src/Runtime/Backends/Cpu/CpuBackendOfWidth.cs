@@ -15,7 +15,7 @@ namespace CnnGpu.Runtime.Backends.Cpu;
 /// <typeparam name="TV">Its vector type.</typeparam>
 internal sealed class CpuBackend<TS, TV> : CpuBackend
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     private static readonly FrozenDictionary<OpKind, Func<CpuBackend<TS, TV>, KernelRequest, IConstantStore, CpuKernel>> OpTable =
         new Dictionary<OpKind, Func<CpuBackend<TS, TV>, KernelRequest, IConstantStore, CpuKernel>>

@@ -1,3 +1,4 @@
+using CnnGpu.Kernels;
 using CnnGpu.Kernels.Simd;
 using CnnGpu.Runtime.Graph;
 
@@ -11,7 +12,7 @@ namespace CnnGpu.Runtime.Backends.Cpu;
 /// <typeparam name="TV">Its vector type.</typeparam>
 internal static unsafe class CpuConvolutionKernels<TS, TV>
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     /// <summary>Pixels per register tile: 2×12 accumulators fill 24 of AVX-512's 32 registers; 16-register ISAs take 2×6.</summary>
     public static int TilePixels => TS.Width == 16 ? 12 : 6;
@@ -39,12 +40,23 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
             candidates.Add("conv/nchw-direct");
         }
 
+        bool winograd = g.IsWinogradCandidate;
+        if (winograd && !nchwFirst && PrefersWinograd(g, backend.Threads))
+        {
+            candidates.Add("conv/winograd-4x4");
+        }
+
         if (g.IsPointwise)
         {
             candidates.Add("conv/pointwise");
         }
 
         candidates.Add("conv/direct");
+        if (winograd && !candidates.Contains("conv/winograd-4x4"))
+        {
+            candidates.Add("conv/winograd-4x4");
+        }
+
         if (!nchwFirst)
         {
             candidates.Add("conv/nchw-direct");
@@ -62,6 +74,14 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
             var depthwise = new DepthwiseConvolution<TS, TV>(g, weights.Constant!.Data, bias?.Constant!.Data ?? [], epilogue);
             return new DelegateCpuKernel(depthwise.Algorithm + suffix, blocked, [.. layouts], false,
                 (inputs, output) => depthwise.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])), depthwise);
+        }
+
+        if (family == "conv/winograd-4x4")
+        {
+            var transformed = store.GetOrAdd($"winograd/{weights.ValueId}/{bias?.ValueId ?? -1}", () => new WinogradWeights(g, TS.Width, weights.Constant!.Data, bias?.Constant!.Data ?? []));
+            var fast = new WinogradConvolution<TS, TV>(g, transformed, epilogue, TilePixels, backend.Threads);
+            return new DelegateCpuKernel(fast.Algorithm + suffix, blocked, [.. layouts], false,
+                (inputs, output) => fast.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])), fast);
         }
 
         string key = $"conv/{weights.ValueId}/{bias?.ValueId ?? -1}/{(blockedInput ? "blocked" : "nchw")}";
@@ -85,6 +105,19 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
         var fc = new FullyConnected<TS, TV>(batch, inFeatures, outFeatures, packed, a.Activation == FusedActivation.Relu, TilePixels);
         return new DelegateCpuKernel(fc.Algorithm, TensorLayout.Nchw, [TensorLayout.Nchw], false,
             (inputs, output) => fc.Run(backend.Pool, Address(inputs[0]), Address(output)), fc);
+    }
+
+    /// <summary>
+    /// Whether Winograd F(4×4, 3×3) should beat the direct method on <paramref name="g"/>: enough channels to amortise
+    /// the tile transforms, little waste where the image is not a multiple of 4, and enough tiles to keep every thread busy
+    /// (a work item is one register tile of 4×4 tiles).
+    /// </summary>
+    private static bool PrefersWinograd(in ConvGeometry g, int threads)
+    {
+        int tilesY = (g.OutHeight + 3) / 4, tilesX = (g.OutWidth + 3) / 4;
+        double waste = 16.0 * tilesY * tilesX / (g.OutHeight * g.OutWidth);
+        int items = g.Batch * (((tilesY * tilesX) + TilePixels - 1) / TilePixels);
+        return g.InChannels >= 32 && g.OutChannels >= 32 && waste <= 1.35 && items >= 2 * threads;
     }
 
     private static float* Address(IDeviceBuffer? buffer) =>

@@ -13,7 +13,7 @@ namespace CnnGpu.Runtime.Backends.Cpu;
 /// <typeparam name="TV">Its vector type.</typeparam>
 internal static unsafe class CpuElementwiseKernels<TS, TV>
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     public static CpuKernel Relu(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store) =>
         Unary(backend, request, ElementwiseOp.Relu, "relu", request.Inputs[0].Layout);

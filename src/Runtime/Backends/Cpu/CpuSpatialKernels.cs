@@ -8,7 +8,7 @@ namespace CnnGpu.Runtime.Backends.Cpu;
 /// <typeparam name="TV">Its vector type.</typeparam>
 internal static unsafe class CpuSpatialKernels<TS, TV>
     where TS : struct, ISimd<TV>
-    where TV : struct
+    where TV : unmanaged
 {
     public static CpuKernel MaxPool(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store) =>
         Pool(backend, request, ((MaxPoolAttrs)request.Attributes).Window, countIncludePad: false, max: true);
