@@ -7,7 +7,7 @@ namespace CnnGpu.Kernels.Simd;
 /// </summary>
 /// <typeparam name="TS">SIMD width.</typeparam>
 /// <typeparam name="TV">Its vector type.</typeparam>
-public sealed unsafe class DepthwiseConvolution<TS, TV> : IParallelWork, IDisposable
+public sealed unsafe class DepthwiseConvolution<TS, TV> : IParallelWork, IStridedOutput, IDisposable
     where TS : struct, ISimd<TV>
     where TV : unmanaged
 {
@@ -48,7 +48,11 @@ public sealed unsafe class DepthwiseConvolution<TS, TV> : IParallelWork, IDispos
         }
 
         bias.CopyTo(_bias.Span);
+        OutputImageStride = (nint)_blocks * g.OutHeight * g.OutWidth * w;
     }
+
+    /// <inheritdoc/>
+    public nint OutputImageStride { get; set; }
 
     /// <summary>The algorithm name.</summary>
     public string Algorithm => "conv/depthwise";
@@ -76,7 +80,7 @@ public sealed unsafe class DepthwiseConvolution<TS, TV> : IParallelWork, IDispos
         int plane = index / g.OutHeight;     // n * blocks + block
         int block = plane % _blocks;
         float* x = _x + ((nint)plane * g.InHeight * g.InWidth * w);
-        float* y = _y + ((((nint)plane * g.OutHeight) + oy) * g.OutWidth * w);
+        float* y = _y + ((plane / _blocks) * OutputImageStride) + ((((nint)block * g.OutHeight) + oy) * g.OutWidth * w);
         float* wb = _weights.Address + ((nint)block * g.KernelH * g.KernelW * w);
         TV bias = TS.Load(_bias.Address + (block * w));
         int ih0 = (oy * g.StrideH) - g.PadTop;

@@ -15,7 +15,7 @@ public readonly record struct ConvEpilogue(bool Relu, bool Residual);
 /// </summary>
 /// <typeparam name="TS">SIMD width.</typeparam>
 /// <typeparam name="TV">Its vector type.</typeparam>
-public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork
+public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOutput
     where TS : struct, ISimd<TV>
     where TV : unmanaged
 {
@@ -30,7 +30,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork
     private readonly int _width = TS.Width;
     private readonly nint[] _tiles;        // [blocks-1][pixels-1] function pointers, interior pixel stride
     private readonly nint[] _singles;      // [blocks-1] one-pixel tiles
-    private readonly nint _xImage, _xPlane, _xRow, _xPixel, _xChannel, _yImage, _yPlane;
+    private readonly nint _xImage, _xPlane, _xRow, _xPixel, _xChannel, _yPlane;
     private readonly int _chunks;
     private float* _x;
     private float* _y;
@@ -61,7 +61,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork
         _xChannel = blockedInput ? 1 : _xPlane;
         _xImage = blockedInput ? inBlocks * _xPlane : g.InChannels * _xPlane;
         _yPlane = (nint)g.OutHeight * g.OutWidth * w;
-        _yImage = outBlocks * _yPlane;
+        OutputImageStride = outBlocks * _yPlane;
 
         int pixelStride = checked((int)(g.StrideW * _xPixel));
         bool instantiated = ConvTileTable.PixelStrides.Contains(pixelStride);
@@ -85,6 +85,9 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork
 
     /// <summary>The algorithm and register tile, e.g. <c>conv/direct 2x12</c>.</summary>
     public string Algorithm { get; }
+
+    /// <inheritdoc/>
+    public nint OutputImageStride { get; set; }
 
     /// <summary>Work items per run.</summary>
     public int ItemCount => _g.Batch * _weights.Panels.Count * _chunks;
@@ -130,7 +133,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork
 
         float* x = _x + (n * _xImage) + (panel.FirstInputBlock * _xPlane);
         float* w = _weights.Weights.Address + panel.Offset;
-        float* y = _y + (n * _yImage) + (panel.FirstBlock * _yPlane);
+        float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane);
         if (_pointwise)
         {
             Pointwise(chunk, panel.Blocks, x, w, y, &args);

@@ -11,7 +11,7 @@ namespace CnnGpu.Kernels.Simd;
 /// </summary>
 /// <typeparam name="TS">SIMD width.</typeparam>
 /// <typeparam name="TV">Its vector type.</typeparam>
-public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IDisposable
+public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IStridedOutput, IDisposable
     where TS : struct, ISimd<TV>
     where TV : unmanaged
 {
@@ -71,8 +71,12 @@ public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IDisposa
         }
 
         _scratch = new AlignedBuffer?[Math.Max(1, threads)];
+        OutputImageStride = (nint)_outBlocks * g.OutHeight * g.OutWidth * TS.Width;
         Algorithm = $"conv/winograd-4x4 {weights.Panels.Max(p => p.Blocks)}x{_tilesPerItem}";
     }
+
+    /// <inheritdoc/>
+    public nint OutputImageStride { get; set; }
 
     /// <summary>The algorithm and register tile.</summary>
     public string Algorithm { get; }
@@ -128,7 +132,7 @@ public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IDisposa
         args.XChannelStride = 1;
         args.YPixelStride = w;
         args.YBlockStride = tileFloats;
-        float* y = _y + ((nint)n * _outBlocks * _g.OutHeight * _g.OutWidth * w);
+        float* y = _y + (n * OutputImageStride);
         foreach (var panel in _weights.Panels)
         {
             args.WColStride = (nint)w * panel.Blocks * w;

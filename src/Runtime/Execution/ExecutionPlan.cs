@@ -37,8 +37,9 @@ internal sealed class ExecutionPlan : IDisposable
             for (int s = 0; s < lowered.Steps.Count; s++)
             {
                 var step = lowered.Steps[s];
-                bool elided = step.Node is { Kind: OpKind.Flatten or OpKind.Dropout or OpKind.Identity } && Memory.InPlace.Contains(s);
-                var info = new PlanStep(step.Name, step.Node?.Kind, step.Kernel.Algorithm, step.Kernel.OutputLayout, elided);
+                bool elided = step.Elided || (step.Node is { Kind: OpKind.Flatten or OpKind.Dropout or OpKind.Identity } && Memory.InPlace.Contains(s));
+                string algorithm = step.Elided ? "concat/in-place (inputs written into their slices)" : step.Kernel.Algorithm;
+                var info = new PlanStep(step.Name, step.Node?.Kind, algorithm, step.Kernel.OutputLayout, elided);
                 steps.Add(info);
                 if (!elided)
                 {

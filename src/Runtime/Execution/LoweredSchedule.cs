@@ -57,7 +57,14 @@ internal sealed class LoweredSchedule
         }
 
         Outputs = [.. graph.Outputs.Select(id => _layouts[id] == TensorLayout.Nchw ? id : Convert(id, TensorLayout.Nchw))];
+        foreach (var step in Steps.Where(s => s.Node?.Kind == OpKind.Concat).ToList())
+        {
+            TryWriteInPlace(step);
+        }
     }
+
+    /// <summary>Values written straight into a concatenation's output (value → where in which root).</summary>
+    public Dictionary<int, ValueAlias> Aliases { get; } = [];
 
     /// <summary>Every step in execution order.</summary>
     public List<LoweredStep> Steps { get; } = [];
@@ -75,9 +82,52 @@ internal sealed class LoweredSchedule
     /// <summary>Floats each value occupies in the layout its producer writes.</summary>
     public IReadOnlyList<int> StorageLengths => [.. _shapes.Select((s, id) => s is null ? 0 : _layouts[id].StorageLength(s))];
 
-    /// <summary>The planner's view: graph outputs (in NCHW) live outside the arena.</summary>
+    /// <summary>The planner's view: graph outputs (in NCHW) live outside the arena; an elided concatenation reads nothing.</summary>
     public Schedule ToSchedule() =>
-        new([.. Steps.Select(s => new ScheduledStep(s.Inputs, s.Output, s.MayRunInPlace))], StorageLengths, Outputs.ToHashSet());
+        new([.. Steps.Select(s => new ScheduledStep(s.Elided ? [] : s.Inputs, s.Output, s.MayRunInPlace))], StorageLengths, Outputs.ToHashSet())
+        {
+            Aliases = Aliases,
+        };
+
+    /// <summary>
+    /// Elides a concatenation whose inputs can all be written where they belong in its output: each is produced
+    /// by a kernel that can write strided images, in the concatenation's layout, and read by nothing else.
+    /// </summary>
+    private void TryWriteInPlace(LoweredStep concat)
+    {
+        if (Outputs.Contains(concat.Output) || concat.Inputs.Distinct().Count() != concat.Inputs.Length)
+        {
+            return;
+        }
+
+        var shape = _shapes[concat.Output];
+        var layout = concat.Kernel.OutputLayout;
+        int imageStride = layout.StorageLength(shape) / shape[0], spatial = shape.CountFrom(2);
+        var producers = new List<(IStridedOutputKernel Kernel, int Value, int Offset)>();
+        int channels = 0;
+        foreach (int input in concat.Inputs)
+        {
+            var producer = Steps.FirstOrDefault(s => s.Output == input);
+            bool readOnce = Steps.Count(s => s.Inputs.Contains(input)) == 1 && !Outputs.Contains(input);
+            bool aligned = channels % layout.ChannelBlock == 0;
+            if (producer?.Kernel is not IStridedOutputKernel strided || !readOnce || !aligned || _layouts[input] != layout || Aliases.ContainsKey(input) || !strided.CanUseOutputImageStride(imageStride))
+            {
+                return;
+            }
+
+            producers.Add((strided, input, channels * spatial));
+            channels += _shapes[input][1];
+        }
+
+        foreach (var (kernel, value, offset) in producers)
+        {
+            kernel.UseOutputImageStride(imageStride);
+            Aliases[value] = new ValueAlias(concat.Output, offset);
+        }
+
+        int index = Steps.IndexOf(concat);
+        Steps[index] = concat with { Elided = true };
+    }
 
     /// <summary>The value holding <paramref name="value"/> in <paramref name="layout"/>, adding one conversion step per (value, layout).</summary>
     private int Convert(int value, TensorLayout layout)
@@ -107,4 +157,8 @@ internal sealed class LoweredSchedule
 /// <param name="Inputs">Value ids it reads (constants included, as the node lists them).</param>
 /// <param name="Output">The value id it writes.</param>
 /// <param name="MayRunInPlace">Whether the planner may give it its first input's storage.</param>
-internal sealed record LoweredStep(string Name, Node? Node, IPreparedKernel Kernel, ImmutableArray<int> Inputs, int Output, bool MayRunInPlace);
+internal sealed record LoweredStep(string Name, Node? Node, IPreparedKernel Kernel, ImmutableArray<int> Inputs, int Output, bool MayRunInPlace)
+{
+    /// <summary>True for a concatenation whose producers write its output directly: it launches nothing.</summary>
+    public bool Elided { get; init; }
+}

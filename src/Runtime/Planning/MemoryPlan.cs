@@ -12,15 +12,19 @@ public sealed class MemoryPlan
     private readonly Slot?[] _slots;
     private readonly ValueLifetime?[] _lifetimes;
 
-    internal MemoryPlan(Slot?[] slots, ValueLifetime?[] lifetimes, long arenaLength, IReadOnlySet<int> inPlace, int alignment)
+    internal MemoryPlan(Slot?[] slots, ValueLifetime?[] lifetimes, long arenaLength, IReadOnlySet<int> inPlace, int alignment, IReadOnlyCollection<int>? aliases = null)
     {
         _slots = slots;
         _lifetimes = lifetimes;
         ArenaLength = arenaLength;
         InPlace = inPlace;
         Alignment = alignment;
-        NaiveActivationBytes = slots.Sum(s => s is { } slot ? (long)slot.Length * sizeof(float) : 0L);
+        Aliases = aliases?.ToHashSet() ?? [];
+        NaiveActivationBytes = slots.Where((_, id) => !Aliases.Contains(id)).Sum(s => s is { } slot ? (long)slot.Length * sizeof(float) : 0L);
     }
+
+    /// <summary>Values stored inside another value's slot (a concatenation's inputs written in place); they share its floats by design.</summary>
+    public IReadOnlySet<int> Aliases { get; }
 
     /// <summary>Floats the arena needs (a multiple of <see cref="Alignment"/>).</summary>
     public long ArenaLength { get; }

@@ -80,44 +80,61 @@ public static class MemoryPlanner
             }
         }
 
-        return new MemoryPlan(slots, lifetimes, arena, inPlace.ToFrozenSet(), alignment);
+        // An alias is a view from its offset in the root to the root's end (its images are strided through it).
+        foreach (var (id, alias) in schedule.Aliases)
+        {
+            if (slots[alias.Root] is { } root)
+            {
+                slots[id] = new Slot(root.Offset + alias.Offset, root.Length - alias.Offset);
+                lifetimes[id] = lifetimes[alias.Root];
+            }
+        }
+
+        return new MemoryPlan(slots, lifetimes, arena, inPlace.ToFrozenSet(), alignment, [.. schedule.Aliases.Keys]);
     }
 
-    /// <summary>Values written by a step that the caller does not receive: the arena's tenants.</summary>
+    /// <summary>Values written by a step (into their own storage, or an alias's root) that the caller does not receive: the arena's tenants.</summary>
     private static bool[] PlannedValues(Schedule schedule)
     {
         var planned = new bool[schedule.StorageLengths.Count];
         foreach (var step in schedule.Steps)
         {
-            planned[step.Output] = !schedule.External.Contains(step.Output);
+            int owner = Owner(schedule, step.Output);
+            planned[owner] = !schedule.External.Contains(owner);
         }
 
         return planned;
     }
 
+    /// <summary>Each planned value's span, from the first step that writes it (or one of its aliases) to the last that reads it.</summary>
     private static ValueLifetime?[] Lifetimes(Schedule schedule, bool[] planned)
     {
         var lifetimes = new ValueLifetime?[planned.Length];
+        void Touch(int id, int step)
+        {
+            var span = new ValueLifetime(step, step);
+            lifetimes[id] = lifetimes[id] is { } known ? known.Union(span) : span;
+        }
+
         for (int n = 0; n < schedule.Steps.Count; n++)
         {
             var step = schedule.Steps[n];
-            foreach (int input in step.Inputs)
+            foreach (int input in step.Inputs.Select(i => Owner(schedule, i)).Where(i => planned[i]))
             {
-                if (planned[input])
-                {
-                    lifetimes[input] = lifetimes[input]!.Value with { Last = n };
-                }
+                Touch(input, n);
             }
 
-            if (planned[step.Output])
+            // A value nobody reads still needs storage while its producer writes it.
+            if (Owner(schedule, step.Output) is int output && planned[output])
             {
-                // A value nobody reads still needs storage while its producer writes it.
-                lifetimes[step.Output] = new ValueLifetime(n, n);
+                Touch(output, n);
             }
         }
 
         return lifetimes;
     }
+
+    private static int Owner(Schedule schedule, int id) => schedule.Aliases.TryGetValue(id, out var alias) ? alias.Root : id;
 
     /// <summary>
     /// Maps each value to the value whose storage it uses (itself unless an in-place chain links

@@ -17,4 +17,16 @@ public sealed record ScheduledStep(ImmutableArray<int> Inputs, int Output, bool 
 /// <param name="Steps">Steps in execution order.</param>
 /// <param name="StorageLengths">Floats each value occupies, indexed by value id.</param>
 /// <param name="External">Step outputs that get buffers of their own.</param>
-public sealed record Schedule(IReadOnlyList<ScheduledStep> Steps, IReadOnlyList<int> StorageLengths, IReadOnlySet<int> External);
+public sealed record Schedule(IReadOnlyList<ScheduledStep> Steps, IReadOnlyList<int> StorageLengths, IReadOnlySet<int> External)
+{
+    /// <summary>
+    /// Values stored inside another value (a concatenation's inputs written straight into their channel slice of
+    /// its output): they get no storage of their own; the root lives from the first alias's producer to its own last reader.
+    /// </summary>
+    public IReadOnlyDictionary<int, ValueAlias> Aliases { get; init; } = new Dictionary<int, ValueAlias>();
+}
+
+/// <summary>A value stored inside another one.</summary>
+/// <param name="Root">The value whose storage holds it.</param>
+/// <param name="Offset">Floats from the root's first float to the alias's.</param>
+public readonly record struct ValueAlias(int Root, int Offset);

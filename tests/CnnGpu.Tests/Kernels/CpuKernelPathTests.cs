@@ -118,6 +118,35 @@ public abstract class CpuKernelPathTests(BackendFixture fixture)
         Check(b.Build(), null, [RandomData.Symmetric(9, n, c, h, w)], $"flatten {n}x{c}x{h}x{w}");
     }
 
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Concatenated_convolutions_write_straight_into_their_slices(bool branchReadTwice)
+    {
+        // Inception-like: three branches concatenated, then a layer that reads the result. When a branch is also
+        // read elsewhere it cannot live inside the concat's output, so the concat copies instead.
+        var backend = fixture.Require();
+        int width = ((Runtime.Backends.Cpu.CpuBackend)backend).VectorFloats;
+        var b = new GraphBuilder("inception");
+        int x = b.Input("x", 19, 9, 11);
+        int Branch(string name, int channels, int kernel, int seed) =>
+            b.Add(name, OpKind.Conv2d, Conv2dAttrs.Square(kernel, 1, kernel / 2) with { Activation = FusedActivation.Relu }, [x, b.Constant(name + ".w", RandomData.Weights(seed, channels, 19, kernel, kernel)), b.Constant(name + ".b", RandomData.Symmetric(seed + 1, channels))]);
+        int a = Branch("a", 2 * width, 1, 10), c = Branch("c", width, 3, 20), d = Branch("d", 17, 5, 30);
+        int cat = b.Add("cat", OpKind.Concat, NoAttrs.Instance, [a, c, d]);
+        int y = b.Add("head", OpKind.Conv2d, Conv2dAttrs.Square(1), [cat, b.Constant("head.w", RandomData.Weights(40, 8, (3 * width) + 17, 1, 1))]);
+        if (branchReadTwice)
+        {
+            y = b.Add("sum", OpKind.Add, NoAttrs.Instance, [y, b.Add("side", OpKind.Conv2d, Conv2dAttrs.Square(1), [c, b.Constant("side.w", RandomData.Weights(50, 8, width, 1, 1))])]);
+        }
+
+        b.Output(y);
+        var graph = b.Build();
+        using var executor = new Executor(graph, backend);
+        var concat = executor.StepsFor(3).Single(s => s.Name == "cat");
+        Assert.Equal(!branchReadTwice, concat.Elided);
+        Check(graph, null, [RandomData.Symmetric(60, 3, 19, 9, 11)], $"inception, branch read twice: {branchReadTwice}");
+    }
+
     [SkippableFact]
     public void Plan_reports_each_algorithm_and_the_blocked_layout()
     {

@@ -72,7 +72,7 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
         if (family == "conv/depthwise")
         {
             var depthwise = new DepthwiseConvolution<TS, TV>(g, weights.Constant!.Data, bias?.Constant!.Data ?? [], epilogue);
-            return new DelegateCpuKernel(depthwise.Algorithm + suffix, blocked, [.. layouts], false,
+            return new CpuConvolutionKernel(depthwise.Algorithm + suffix, blocked, [.. layouts], depthwise, attrs.Residual,
                 (inputs, output) => depthwise.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])), depthwise);
         }
 
@@ -80,14 +80,14 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
         {
             var transformed = store.GetOrAdd($"winograd/{weights.ValueId}/{bias?.ValueId ?? -1}", () => new WinogradWeights(g, TS.Width, weights.Constant!.Data, bias?.Constant!.Data ?? []));
             var fast = new WinogradConvolution<TS, TV>(g, transformed, epilogue, TilePixels, backend.Threads);
-            return new DelegateCpuKernel(fast.Algorithm + suffix, blocked, [.. layouts], false,
+            return new CpuConvolutionKernel(fast.Algorithm + suffix, blocked, [.. layouts], fast, attrs.Residual,
                 (inputs, output) => fast.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])), fast);
         }
 
         string key = $"conv/{weights.ValueId}/{bias?.ValueId ?? -1}/{(blockedInput ? "blocked" : "nchw")}";
         var packed = store.GetOrAdd(key, () => new PackedConvWeights(g, TS.Width, blockedInput, weights.Constant!.Data, bias?.Constant!.Data ?? []));
         var conv = new DirectConvolution<TS, TV>(g, blockedInput, packed, epilogue, TilePixels, pointwise: family == "conv/pointwise");
-        return new DelegateCpuKernel(conv.Algorithm + suffix, blocked, [.. layouts], false,
+        return new CpuConvolutionKernel(conv.Algorithm + suffix, blocked, [.. layouts], conv, attrs.Residual,
             (inputs, output) => conv.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])));
     }
 

@@ -62,3 +62,35 @@ internal sealed class DelegateCpuKernel(string algorithm, TensorLayout outputLay
         base.Dispose(disposing);
     }
 }
+
+/// <summary>A CPU convolution: its output can be a channel slice of a concatenation's output (unless it adds a residual laid out like its own output).</summary>
+internal sealed class CpuConvolutionKernel(string algorithm, TensorLayout outputLayout, ImmutableArray<TensorLayout> inputLayouts, Kernels.Simd.IStridedOutput convolution, bool residual, KernelLaunch launch, params IDisposable[] owned)
+    : CpuKernel(algorithm, outputLayout, inputLayouts), IStridedOutputKernel
+{
+    public bool CanUseOutputImageStride(int imageStride) => !residual && imageStride >= convolution.OutputImageStride;
+
+    public void UseOutputImageStride(int imageStride)
+    {
+        if (!CanUseOutputImageStride(imageStride))
+        {
+            throw new InvalidOperationException($"{Algorithm} cannot write images {imageStride} floats apart.");
+        }
+
+        convolution.OutputImageStride = imageStride;
+    }
+
+    public override void Run(ReadOnlySpan<IDeviceBuffer?> inputs, IDeviceBuffer output) => launch(inputs, output);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var o in owned)
+            {
+                o.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}
