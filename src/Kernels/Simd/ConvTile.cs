@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.Arm;
 
 namespace CnnGpu.Kernels.Simd;
 
@@ -74,6 +75,13 @@ public static unsafe class ConvTile
 {
     /// <summary>Largest R (pixels per tile) instantiated.</summary>
     public const int MaxPixels = 14;
+
+    /// <summary>
+    /// Most pixels per register tile at <paramref name="width"/> floats per vector: 2×14 accumulators take 28 of the
+    /// 32 vector registers of AVX-512 and NEON (the JIT keeps all of them in registers); 16-register ISAs take 2×6.
+    /// </summary>
+    /// <param name="width">Floats per vector.</param>
+    public static int PreferredPixels(int width) => width == 16 || AdvSimd.Arm64.IsSupported ? 14 : 6;
 
     /// <summary>Computes one tile and stores it with the epilogue (bias, residual, ReLU).</summary>
     /// <typeparam name="TS">SIMD width.</typeparam>

@@ -6,16 +6,21 @@ namespace CnnGpu.Kernels.Simd;
 public readonly record struct ConvEpilogue(bool Relu, bool Residual);
 
 /// <summary>
-/// A convolution run as register tiles of <see cref="ConvTile"/> over packed weight panels, written to
-/// a channel-blocked output (<c>[N][K/W][OH][OW][W]</c>). The input is channel-blocked, or NCHW (the
-/// network's first layer, where three channels would waste most of a block). Each work item is one
-/// output row of one panel (or, for pointwise layers, a run of pixels across rows): interior pixels
-/// in tiles of R with every tap in the image, border pixels one at a time with the taps clipped — no
-/// padded copy of the input is ever made.
+/// A convolution run as register tiles of <see cref="ConvTile"/> over packed weight panels, written to a
+/// channel-blocked output (<c>[N][K/W][OH][OW][W]</c>). Three ways to walk the output:
+/// <list type="bullet">
+/// <item><b>pointwise</b> (1×1, stride 1, no padding): the pixels of an image are one flat run, tiled without regard to rows.</item>
+/// <item><b>direct</b> (blocked input): a work item is one output row for a run of panels. It first copies the input rows
+/// its taps read into a per-thread scratch with the padding as zeros, so every pixel — border pixels included — is in a
+/// full register tile, and tiles are balanced over the row (a 14-wide row is one tile of 14, a 7-wide one a tile of 7).
+/// The copy is a few rows per output row, shared by every panel of the item: noise next to the FMAs.</item>
+/// <item><b>nchw-direct</b> (NCHW input: a first layer of three channels): no copy; border pixels clip their taps one
+/// pixel at a time, a small share of the wide rows such layers have.</item>
+/// </list>
 /// </summary>
 /// <typeparam name="TS">SIMD width.</typeparam>
 /// <typeparam name="TV">Its vector type.</typeparam>
-public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOutput
+public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOutput, IDisposable
     where TS : struct, ISimd<TV>
     where TV : unmanaged
 {
@@ -24,14 +29,16 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     private readonly ConvGeometry _g;
     private readonly PackedConvWeights _weights;
     private readonly ConvEpilogue _epilogue;
-    private readonly bool _blockedInput;
-    private readonly bool _pointwise;
+    private readonly Walk _walk;
     private readonly int _tilePixels;
     private readonly int _width = TS.Width;
-    private readonly nint[] _tiles;        // [blocks-1][pixels-1] function pointers, interior pixel stride
+    private readonly nint[] _tiles;        // [blocks-1][pixels-1] function pointers at the interior pixel stride
     private readonly nint[] _singles;      // [blocks-1] one-pixel tiles
     private readonly nint _xImage, _xPlane, _xRow, _xPixel, _xChannel, _yPlane;
-    private readonly int _chunks;
+    private readonly int _chunks;          // per image and panel (pointwise, nchw-direct) or per output row (direct)
+    private readonly int _panelsPerChunk;
+    private readonly int _scratchWidth;    // columns of a padded scratch row (direct)
+    private readonly AlignedBuffer?[] _scratch;
     private float* _x;
     private float* _y;
     private nint _residualOffset;
@@ -41,18 +48,15 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     /// <param name="blockedInput">Whether the input is channel-blocked (else NCHW).</param>
     /// <param name="weights">The packed weights (packed for the same width and input layout).</param>
     /// <param name="epilogue">ReLU and residual.</param>
-    /// <param name="tilePixels">Pixels per register tile (R).</param>
-    /// <param name="pointwise">Run a pointwise layer (1×1, stride 1, no padding, blocked input) over its pixels as one flat run instead of row by row.</param>
-    public DirectConvolution(in ConvGeometry g, bool blockedInput, PackedConvWeights weights, ConvEpilogue epilogue, int tilePixels, bool pointwise = true)
+    /// <param name="threads">Threads of the pool that will run it (one scratch row buffer each).</param>
+    /// <param name="pointwise">Run a pointwise layer (1×1, stride 1, no padding, blocked input) over its pixels as one flat run.</param>
+    public DirectConvolution(in ConvGeometry g, bool blockedInput, PackedConvWeights weights, ConvEpilogue epilogue, int threads, bool pointwise = true)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        ArgumentOutOfRangeException.ThrowIfLessThan(tilePixels, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(tilePixels, ConvTile.MaxPixels);
         _g = g;
         _weights = weights;
         _epilogue = epilogue;
-        _blockedInput = blockedInput;
-        _pointwise = pointwise && blockedInput && g.IsPointwise;
+        _walk = !blockedInput ? Walk.NchwInput : pointwise && g.IsPointwise ? Walk.Pointwise : Walk.PaddedRows;
         int w = TS.Width;
         int inBlocks = (g.InChannels + w - 1) / w, outBlocks = (g.OutChannels + w - 1) / w;
         _xPixel = blockedInput ? w : 1;
@@ -63,9 +67,12 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         _yPlane = (nint)g.OutHeight * g.OutWidth * w;
         OutputImageStride = outBlocks * _yPlane;
 
+        int maxTile = ConvTile.PreferredPixels(TS.Width);
         int pixelStride = checked((int)(g.StrideW * _xPixel));
         bool instantiated = ConvTileTable.PixelStrides.Contains(pixelStride);
-        _tilePixels = instantiated ? tilePixels : 1;
+        _tilePixels = !instantiated && _walk != Walk.Pointwise ? 1
+            : _walk == Walk.PaddedRows ? CeilDiv(g.OutWidth, CeilDiv(g.OutWidth, maxTile))   // balanced tiles over a row
+            : maxTile;
         _tiles = new nint[2 * _tilePixels];
         _singles = new nint[2];
         for (int b = 1; b <= 2; b++)
@@ -77,20 +84,46 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
             }
         }
 
-        int pixelsPerItem = _tilePixels * PointwiseTilesPerItem;
-        _chunks = _pointwise ? ((g.OutHeight * g.OutWidth) + pixelsPerItem - 1) / pixelsPerItem : g.OutHeight;
+        int panels = weights.Panels.Count;
+        _panelsPerChunk = 1;
+        _scratch = [];
+        switch (_walk)
+        {
+            case Walk.Pointwise:
+                _chunks = CeilDiv(g.OutHeight * g.OutWidth, _tilePixels * PointwiseTilesPerItem);
+                break;
+            case Walk.NchwInput:
+                _chunks = g.OutHeight;
+                break;
+            default:
+                // Enough items to keep every thread busy; as few as that allows, since each item copies its rows once.
+                int chunksPerRow = Math.Clamp(CeilDiv(4 * threads, g.Batch * g.OutHeight), 1, panels);
+                _panelsPerChunk = CeilDiv(panels, chunksPerRow);
+                _chunks = g.OutHeight * CeilDiv(panels, _panelsPerChunk);
+                _scratchWidth = ((g.OutWidth - 1) * g.StrideW) + ((g.KernelW - 1) * g.DilationW) + 1;
+                _scratch = new AlignedBuffer?[Math.Max(1, threads)];
+                break;
+        }
+
         int maxBlocks = weights.Panels.Max(p => p.Blocks);
-        Algorithm = $"conv/{(_pointwise ? "pointwise" : blockedInput ? "direct" : "nchw-direct")} {maxBlocks}x{_tilePixels}";
+        Algorithm = $"conv/{(_walk == Walk.Pointwise ? "pointwise" : _walk == Walk.PaddedRows ? "direct" : "nchw-direct")} {maxBlocks}x{_tilePixels}";
     }
 
-    /// <summary>The algorithm and register tile, e.g. <c>conv/direct 2x12</c>.</summary>
+    private enum Walk
+    {
+        Pointwise,
+        PaddedRows,
+        NchwInput,
+    }
+
+    /// <summary>The algorithm and register tile, e.g. <c>conv/direct 2x14</c>.</summary>
     public string Algorithm { get; }
 
     /// <inheritdoc/>
     public nint OutputImageStride { get; set; }
 
     /// <summary>Work items per run.</summary>
-    public int ItemCount => _g.Batch * _weights.Panels.Count * _chunks;
+    public int ItemCount => _walk == Walk.PaddedRows ? _g.Batch * _chunks : _g.Batch * _weights.Panels.Count * _chunks;
 
     /// <summary>Runs the layer.</summary>
     /// <param name="pool">Threads.</param>
@@ -100,6 +133,11 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     public void Run(WorkerPool pool, float* x, float* y, float* residual)
     {
         ArgumentNullException.ThrowIfNull(pool);
+        if (_walk == Walk.PaddedRows && pool.Threads > _scratch.Length)
+        {
+            throw new ArgumentException($"Prepared for {_scratch.Length} threads, run on {pool.Threads}.", nameof(pool));
+        }
+
         _x = x;
         _y = y;
         _residualOffset = _epilogue.Residual ? (nint)(residual - y) : 0;
@@ -109,15 +147,46 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     /// <inheritdoc/>
     public void Execute(int index)
     {
+        if (_walk == Walk.PaddedRows)
+        {
+            PaddedRow(index);
+            return;
+        }
+
         int chunk = index % _chunks;
         int rest = index / _chunks;
         int panelIndex = rest % _weights.Panels.Count;
         int n = rest / _weights.Panels.Count;
         var panel = _weights.Panels[panelIndex];
+        ConvTileArgs args = Args(panel);
+        float* x = _x + (n * _xImage) + (panel.FirstInputBlock * _xPlane);
+        float* w = _weights.Weights.Address + panel.Offset;
+        float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane);
+        if (_walk == Walk.Pointwise)
+        {
+            Pointwise(chunk, panel.Blocks, x, w, y, &args);
+        }
+        else
+        {
+            ClippedRow(chunk, panel.Blocks, x, w, y, &args);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var s in _scratch)
+        {
+            s?.Dispose();
+        }
+    }
+
+    private ConvTileArgs Args(ConvPanel panel)
+    {
         ConvTileArgs args = default;
         args.Blocks = panel.InputBlocks;
         args.XBlockStride = _xPlane;
-        args.ChannelsPerBlock = _blockedInput ? _width : _g.InChannels;
+        args.ChannelsPerBlock = _walk == Walk.NchwInput ? _g.InChannels : _width;
         args.XChannelStride = _xChannel;
         args.WColStride = (nint)args.ChannelsPerBlock * panel.Blocks * _width;
         args.WRowStride = _g.KernelW * args.WColStride;
@@ -130,18 +199,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         args.HasResidual = _epilogue.Residual;
         args.ResidualOffset = _residualOffset;
         args.Relu = _epilogue.Relu;
-
-        float* x = _x + (n * _xImage) + (panel.FirstInputBlock * _xPlane);
-        float* w = _weights.Weights.Address + panel.Offset;
-        float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane);
-        if (_pointwise)
-        {
-            Pointwise(chunk, panel.Blocks, x, w, y, &args);
-        }
-        else
-        {
-            Row(chunk, panel.Blocks, x, w, y, &args);
-        }
+        return args;
     }
 
     private void Pointwise(int chunk, int blocks, float* x, float* w, float* y, ConvTileArgs* args)
@@ -159,7 +217,78 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         }
     }
 
-    private void Row(int oy, int blocks, float* x, float* w, float* y, ConvTileArgs* args)
+    /// <summary>One output row for a run of panels, from zero-padded copies of the input rows it reads.</summary>
+    private void PaddedRow(int index)
+    {
+        var g = _g;
+        int w = _width;
+        int perImage = _chunks;
+        int n = index / perImage, rest = index % perImage;
+        int rowChunks = perImage / g.OutHeight;
+        int oy = rest / rowChunks;
+        int firstPanel = rest % rowChunks * _panelsPerChunk;
+        int lastPanel = Math.Min(_weights.Panels.Count, firstPanel + _panelsPerChunk);
+
+        int ih0 = (oy * g.StrideH) - g.PadTop;
+        int kh0 = ih0 >= 0 ? 0 : CeilDiv(-ih0, g.DilationH);
+        int kh1 = Math.Min(g.KernelH, CeilDiv(g.InHeight - ih0, g.DilationH));
+        int rows = Math.Max(0, kh1 - kh0);
+
+        // The input blocks these panels read (all of them unless the layer is grouped).
+        int firstBlock = int.MaxValue, endBlock = 0;
+        for (int p = firstPanel; p < lastPanel; p++)
+        {
+            firstBlock = Math.Min(firstBlock, _weights.Panels[p].FirstInputBlock);
+            endBlock = Math.Max(endBlock, _weights.Panels[p].FirstInputBlock + _weights.Panels[p].InputBlocks);
+        }
+
+        nint scratchRow = (nint)_scratchWidth * w, scratchBlock = rows * scratchRow;
+        int needed = checked((int)Math.Max(1, (endBlock - firstBlock) * scratchBlock));
+        var buffer = _scratch[WorkerPool.CurrentSlot];
+        if (buffer is null || buffer.Length < needed)
+        {
+            buffer?.Dispose();
+            buffer = _scratch[WorkerPool.CurrentSlot] = new AlignedBuffer(needed);
+        }
+
+        float* scratch = buffer.Address;
+        float* image = _x + (n * _xImage);
+        for (int b = firstBlock; b < endBlock; b++)
+        {
+            for (int k = 0; k < rows; k++)
+            {
+                float* source = image + (b * _xPlane) + ((ih0 + ((kh0 + k) * g.DilationH)) * _xRow);
+                float* target = scratch + ((b - firstBlock) * scratchBlock) + (k * scratchRow);
+                for (int c = 0; c < _scratchWidth; c++)
+                {
+                    int ix = c - g.PadLeft;
+                    TS.Store(target + (c * w), (uint)ix < (uint)g.InWidth ? TS.Load(source + (ix * w)) : TS.Zero);
+                }
+            }
+        }
+
+        for (int p = firstPanel; p < lastPanel; p++)
+        {
+            var panel = _weights.Panels[p];
+            ConvTileArgs args = Args(panel);
+            args.Rows = rows;
+            args.Cols = g.KernelW;
+            args.XBlockStride = scratchBlock;
+            args.XRowStride = scratchRow;
+            float* x = scratch + ((panel.FirstInputBlock - firstBlock) * scratchBlock);
+            float* weights = _weights.Weights.Address + panel.Offset + (kh0 * args.WRowStride);
+            float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane) + (oy * g.OutWidth * w);
+            for (int ox = 0; ox < g.OutWidth; ox += _tilePixels)
+            {
+                int r = Math.Min(_tilePixels, g.OutWidth - ox);
+                var tile = (delegate*<float*, float*, float*, ConvTileArgs*, void>)_tiles[((panel.Blocks - 1) * _tilePixels) + r - 1];
+                tile(x + (ox * g.StrideW * w), weights, y + (ox * w), &args);
+            }
+        }
+    }
+
+    /// <summary>One output row of one panel reading the input in place: interior pixels in tiles, border pixels one by one with clipped taps.</summary>
+    private void ClippedRow(int oy, int blocks, float* x, float* w, float* y, ConvTileArgs* args)
     {
         var g = _g;
 

@@ -14,8 +14,8 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
     where TS : struct, ISimd<TV>
     where TV : unmanaged
 {
-    /// <summary>Pixels per register tile: 2×12 accumulators fill 24 of AVX-512's 32 registers; 16-register ISAs take 2×6.</summary>
-    public static int TilePixels => TS.Width == 16 ? 12 : 6;
+    /// <summary>Pixels (or Winograd tiles, or batch rows) per register tile.</summary>
+    public static int TilePixels => ConvTile.PreferredPixels(TS.Width);
 
     public static CpuKernel Convolution(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
     {
@@ -86,9 +86,9 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
 
         string key = $"conv/{weights.ValueId}/{bias?.ValueId ?? -1}/{(blockedInput ? "blocked" : "nchw")}";
         var packed = store.GetOrAdd(key, () => new PackedConvWeights(g, TS.Width, blockedInput, weights.Constant!.Data, bias?.Constant!.Data ?? []));
-        var conv = new DirectConvolution<TS, TV>(g, blockedInput, packed, epilogue, TilePixels, pointwise: family == "conv/pointwise");
+        var conv = new DirectConvolution<TS, TV>(g, blockedInput, packed, epilogue, backend.Threads, pointwise: family == "conv/pointwise");
         return new CpuConvolutionKernel(conv.Algorithm + suffix, blocked, [.. layouts], conv, attrs.Residual,
-            (inputs, output) => conv.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])));
+            (inputs, output) => conv.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])), conv);
     }
 
     public static CpuKernel FullyConnected(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
