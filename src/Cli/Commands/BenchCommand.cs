@@ -1,11 +1,15 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using CnnGpu.Cli.Rendering;
-using CnnGpu.Networks;
 using CnnGpu.Networks.Complexity;
 using CnnGpu.Networks.Zoo;
 using CnnGpu.Runtime;
 using CnnGpu.Runtime.Backends;
+using CnnGpu.Runtime.Backends.Cpu;
+using CnnGpu.Runtime.Backends.Reference;
+using CnnGpu.Runtime.Execution;
+using CnnGpu.Runtime.Graph;
 using CnnGpu.Runtime.Session;
 using CnnGpu.Runtime.Tensors;
 using Spectre.Console;
@@ -13,24 +17,39 @@ using Spectre.Console;
 namespace CnnGpu.Cli.Commands;
 
 /// <summary>
-/// <c>cnngpu bench [networks…] [--backend auto] [--batch N] [--input N] [--iterations N] [--min-seconds S] [--profile]</c>:
-/// times inference of zoo networks (all of them by default) on one device and prints latency,
-/// throughput and achieved GFLOP/s; <c>--profile</c> adds a per-node table.
+/// <c>cnngpu bench [networks…] [--backend auto] [--batch N] [--input N] [--iterations N] [--min-seconds S]
+/// [--warmup N] [--threads N] [--profile] [--json]</c>: times inference of zoo networks (all of them by
+/// default) or ONNX files on one device and prints median, min and p90 latency, throughput and achieved
+/// GFLOP/s; <c>--profile</c> adds a per-node table, <c>--json</c> prints one JSON document instead.
+/// Every option is checked before any work: a wrong one is one line on stderr and exit 2.
 /// </summary>
 internal static class BenchCommand
 {
+    /// <summary>Timed runs per network unless <c>--iterations</c> says otherwise.</summary>
+    public const int DefaultIterations = 10;
+
+    /// <summary>Time budget of the timed runs of one network unless <c>--min-seconds</c> says otherwise.</summary>
+    public const double DefaultMinSeconds = 2.0;
+
+    /// <summary>Untimed runs after a session is created unless <c>--warmup</c> says otherwise.</summary>
+    public const int DefaultWarmup = 2;
+
+    /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var networks = new Argument<string[]>("networks") { Description = "Zoo networks or ONNX files (default: the whole zoo).", Arity = ArgumentArity.ZeroOrMore };
-        var backend = new Option<string>("--backend", "-b") { Description = "auto | reference | ilgpu-cpu | cuda[:i] | opencl[:i]", DefaultValueFactory = _ => "auto" };
-        var batch = new Option<int>("--batch") { Description = "Images per run.", DefaultValueFactory = _ => 1 };
-        var input = new Option<int?>("--input") { Description = "Square input side (default: each network's own)." };
-        var iterations = new Option<int>("--iterations", "-n") { Description = "Most timed runs per network.", DefaultValueFactory = _ => 20 };
-        var minSeconds = new Option<double>("--min-seconds") { Description = "Stop timing a network after this long (at least one timed run).", DefaultValueFactory = _ => 3.0 };
-        var profile = new Option<bool>("--profile") { Description = "Per-node timings (device-synchronised after each kernel)." };
-        var command = new Command("bench", "Benchmark inference of the zoo networks on the best available device.")
+        var networks = new Argument<string[]>("networks") { Description = "Zoo networks (see 'cnngpu summary --list'), tinynet, or ONNX files (default: the whole zoo).", Arity = ArgumentArity.ZeroOrMore };
+        var backend = new Option<string>("--backend", "-b") { Description = "auto | cpu[:512|:256|:128] | reference | ilgpu-cpu | cuda[:i] | opencl[:i] (auto = CUDA > OpenCL > cpu).", DefaultValueFactory = _ => "auto" };
+        var batch = new Option<int>("--batch") { Description = $"Images per run (1–{Arguments.MaxBatch}).", DefaultValueFactory = _ => 1 };
+        var input = new Option<int?>("--input") { Description = $"Square input side of zoo networks (1–{Arguments.MaxInput}; default: each network's own)." };
+        var iterations = new Option<int>("--iterations", "-n") { Description = "Timed runs per network (fewer when --min-seconds runs out first).", DefaultValueFactory = _ => DefaultIterations };
+        var minSeconds = new Option<double>("--min-seconds") { Description = "Time budget of one network's timed runs, in seconds (at least one run).", DefaultValueFactory = _ => DefaultMinSeconds };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed runs after the session is created.", DefaultValueFactory = _ => DefaultWarmup };
+        var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads of the cpu backend (default: one per core)." };
+        var profile = new Option<bool>("--profile") { Description = "Per-node timings with each node's algorithm (device-synchronised after each kernel)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document on stdout and nothing else there." };
+        var command = new Command("bench", "Benchmark inference of the zoo networks (or ONNX files) on the best available device.")
         {
-            networks, backend, batch, input, iterations, minSeconds, profile,
+            networks, backend, batch, input, iterations, minSeconds, warmup, threads, profile, json,
         };
         command.SetAction(parse =>
         {
@@ -41,32 +60,65 @@ internal static class BenchCommand
                 parse.GetValue(input),
                 parse.GetValue(iterations),
                 parse.GetValue(minSeconds),
-                parse.GetValue(profile));
-            return Run(Consoles.ForOutput(), settings);
+                parse.GetValue(profile),
+                parse.GetValue(warmup),
+                parse.GetValue(threads),
+                parse.GetValue(json));
+            var config = parse.InvocationConfiguration;
+            return Run(Consoles.ForOutput(config.Output), settings, config.Error);
         });
         return command;
     }
 
+    /// <summary>Runs the command; returns the exit code (<see cref="ExitCodes"/>).</summary>
+    /// <param name="console">Where tables, or the JSON document, go.</param>
+    /// <param name="settings">What to run.</param>
+    /// <param name="error">Where errors and warnings go; standard error when null.</param>
     internal static int Run(IAnsiConsole console, BenchSettings settings, TextWriter? error = null)
     {
         error ??= Console.Error;
+        if (Misuse(settings) is { } usage)
+        {
+            return Fail(error, usage, ExitCodes.Usage);
+        }
+
         IBackend device;
         try
         {
-            device = BackendFactory.Open(settings.Backend);
+            device = BackendFactory.Open(settings.Backend, new BackendOptions { Threads = settings.Threads });
         }
         catch (DeviceException e)
         {
-            error.WriteLine($"cnngpu bench: {e.Message}");
-            return 2;
+            return Fail(error, e.Message, ExitCodes.Usage);
         }
 
-        using (device)
+        try
         {
-            console.MarkupLine($"[bold]cnngpu bench[/] on [green]{Markup.Escape(device.DeviceName)}[/], batch {settings.Batch}");
+            int? threads = ThreadsOf(device);
+            if (settings.Threads is not null && device is not CpuBackend)
+            {
+                error.WriteLine($"cnngpu bench: warning: --threads sets the cpu backend's worker threads; backend '{device.Name}' ignores it.");
+            }
+
+            if (!settings.Json)
+            {
+                console.MarkupLine(
+                    $"[bold]cnngpu bench[/]  backend [green]{Markup.Escape(device.Name)}[/]  device [green]{Markup.Escape(device.DeviceName)}[/]  " +
+                    $"threads [green]{ThreadsText(threads)}[/]  batch {settings.Batch}  " +
+                    Invariant($"{settings.Iterations} timed runs (at most {settings.MinSeconds:0.###} s) after {settings.Warmup} warm-up"));
+            }
+
             if (device.Name == "ilgpu-cpu")
             {
-                console.MarkupLine("[yellow]No GPU: ILGPU's CPU accelerator simulates a GPU — correct, but orders of magnitude slower than a GPU or a SIMD CPU path.[/]");
+                const string Simulator = "ilgpu-cpu is ILGPU's CPU accelerator, a GPU simulator: correct, but orders of magnitude slower than a GPU or the SIMD 'cpu' backend.";
+                if (settings.Json)
+                {
+                    error.WriteLine($"cnngpu bench: warning: {Simulator}");
+                }
+                else
+                {
+                    console.MarkupLine($"[yellow]{Markup.Escape(Simulator)}[/]");
+                }
             }
 
             var results = new List<BenchResult>();
@@ -75,25 +127,113 @@ internal static class BenchCommand
             {
                 try
                 {
-                    results.Add(BenchOne(console, device, name, settings));
-                    console.MarkupLine($"  {Markup.Escape(name)}: {results[^1].MedianMs:F2} ms/batch");
+                    var result = BenchOne(device, threads, name, settings);
+                    results.Add(result);
+                    if (!settings.Json)
+                    {
+                        console.MarkupLine(Invariant($"  {Markup.Escape(result.Network)}: {result.MedianMs:F2} ms/batch (median of {result.Runs})"));
+                        if (result.Profile is { } profile)
+                        {
+                            ProfileTable.Render(console, result.Network, profile);
+                        }
+                    }
                 }
-                catch (CnnGpuException e)
+#pragma warning disable CA1031 // The CLI boundary: a network that fails is one line on stderr; the others still run.
+                catch (Exception e)
+#pragma warning restore CA1031
                 {
                     failures++;
-                    error.WriteLine($"cnngpu bench: {name}: {e.Message}");
+                    error.WriteLine($"cnngpu bench: {name}: {Consoles.OneLine(e.Message)}");
                 }
             }
 
-            BenchTable.Render(console, results);
-            return failures == 0 ? 0 : 1;
+            if (settings.Json)
+            {
+                // Raw writer: Spectre would wrap long lines; for the terminal this is Console.Out.
+                console.Profile.Out.Writer.WriteLine(BenchJson.Write(results));
+            }
+            else
+            {
+                BenchTable.Render(console, results);
+            }
+
+            return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        }
+        finally
+        {
+            Backends.Close(device);
         }
     }
 
-    private static BenchResult BenchOne(IAnsiConsole console, IBackend device, string name, BenchSettings settings)
+    /// <summary>The worker threads a backend runs a layer on: the cpu backend's pool, 1 for the scalar reference, null (n/a) for ILGPU devices.</summary>
+    /// <param name="backend">An open backend.</param>
+    internal static int? ThreadsOf(IBackend backend) => backend switch
     {
-        var graph = Models.Load(name, new NetworkOptions(settings.Input));
-        long macs = ComplexityAnalyzer.Analyze(graph).TotalMacs;
+        CpuBackend cpu => cpu.Threads,
+        ReferenceBackend => 1,
+        _ => null,
+    };
+
+    /// <summary>What is wrong with the command line, or null when nothing is.</summary>
+    private static string? Misuse(BenchSettings s)
+    {
+        string? problem =
+            Arguments.OutOfRange("--batch", s.Batch, 1, Arguments.MaxBatch)
+            ?? Arguments.OutOfRange("--input", s.Input, 1, Arguments.MaxInput)
+            ?? Arguments.OutOfRange("--iterations", s.Iterations, 1, Arguments.MaxRuns)
+            ?? Arguments.OutOfRange("--warmup", s.Warmup, 1, Arguments.MaxRuns)
+            ?? Arguments.OutOfRange("--threads", s.Threads, 1, Arguments.MaxThreads);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!double.IsFinite(s.MinSeconds) || s.MinSeconds <= 0)
+        {
+            return Invariant($"--min-seconds must be a positive number of seconds, got {s.MinSeconds}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(s.Backend))
+        {
+            return "--backend is empty.";
+        }
+
+        foreach (string name in s.Networks)
+        {
+            if (Arguments.UnknownModel(name) is { } unknown)
+            {
+                return unknown;
+            }
+
+            if (s.Input is null)
+            {
+                continue;
+            }
+
+            if (!Arguments.IsZooBuild(name))
+            {
+                return $"--input builds zoo networks; '{name}' is not one (its input size is fixed).";
+            }
+
+            try
+            {
+                // Structure only (no weights): an input too small for the architecture fails here, before any work.
+                NetworkZoo.Build(name, new NetworkOptions(s.Input, Weights: WeightInitializer.ShapesOnly));
+            }
+            catch (CnnGpuException e)
+            {
+                return $"{name}: {e.Message}";
+            }
+        }
+
+        return null;
+    }
+
+    private static BenchResult BenchOne(IBackend device, int? threads, string name, BenchSettings settings)
+    {
+        var graph = Arguments.Load(name, new NetworkOptions(settings.Input));
+        string network = Arguments.IsZooBuild(name) || !File.Exists(name) ? graph.Name : Path.GetFileNameWithoutExtension(name);
+        long? macs = MacsOf(graph);
         using var session = new InferenceSession(graph, new SessionOptions { SharedBackend = device, MaxBatch = settings.Batch, Profiling = settings.Profile });
         var input = new Tensor(new TensorShape([settings.Batch, .. session.InputItemShape.Dimensions]));
         var rng = new Random(1);
@@ -102,38 +242,108 @@ internal static class BenchCommand
             input.Data[i] = (float)rng.NextDouble();
         }
 
-        if (settings.Batch > 1)
+        // The session warmed up at batch 1 when it was created; these runs build and warm the plan for this batch size.
+        for (int i = 0; i < settings.Warmup; i++)
         {
-            session.Run(input);   // the session warmed up at batch 1; plans and arenas are per batch size
+            session.Run(input);
         }
 
         session.ResetProfile();
-        var times = new List<double>();
+        var times = new List<double>(settings.Iterations);
         var budget = Stopwatch.StartNew();
-        while (times.Count < Math.Max(1, settings.Iterations) && (times.Count == 0 || budget.Elapsed.TotalSeconds < settings.MinSeconds))
+        while (times.Count < settings.Iterations && (times.Count == 0 || budget.Elapsed.TotalSeconds < settings.MinSeconds))
         {
             long start = Stopwatch.GetTimestamp();
             session.Run(input);
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
-        if (settings.Profile && session.Profile is { } profile)
-        {
-            ProfileTable.Render(console, graph.Name, profile);
-        }
+        var stats = LatencyStats.Of(times);
+        return new BenchResult(
+            network, LayerComplexity.Format([.. session.InputItemShape.Dimensions]), settings.Batch, device.Name, device.DeviceName, threads,
+            times.Count, stats.Median, stats.Min, stats.P90, macs, settings.Profile ? session.Profile : null);
+    }
 
-        times.Sort();
-        return new BenchResult(graph.Name, LayerComplexity.Format([.. session.InputItemShape.Dimensions]), settings.Batch, times.Count, times[times.Count / 2], times[0], macs);
+    /// <summary>MACs per image, or null when the complexity analysis cannot read the graph (an ONNX import it does not cover).</summary>
+    private static long? MacsOf(ComputeGraph graph)
+    {
+        try
+        {
+            return ComplexityAnalyzer.Analyze(graph).TotalMacs;
+        }
+#pragma warning disable CA1031 // The analysis is a report extra: whatever stops it leaves GFLOP/s unknown, not the benchmark failed.
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    private static string ThreadsText(int? threads) => threads?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static int Fail(TextWriter error, string message, int code)
+    {
+        error.WriteLine($"cnngpu bench: {Consoles.OneLine(message)}");
+        return code;
     }
 }
 
 /// <summary>What <c>cnngpu bench</c> was asked to do.</summary>
-internal sealed record BenchSettings(string[] Networks, string Backend, int Batch, int? Input, int Iterations, double MinSeconds, bool Profile);
+/// <param name="Networks">Zoo names, <c>tinynet</c> or ONNX paths.</param>
+/// <param name="Backend">A <see cref="BackendFactory.Open"/> name.</param>
+/// <param name="Batch">Images per run.</param>
+/// <param name="Input">Square input side of zoo networks; null for each network's own.</param>
+/// <param name="Iterations">Timed runs per network.</param>
+/// <param name="MinSeconds">Time budget of one network's timed runs (at least one run).</param>
+/// <param name="Profile">Collect and print per-node timings.</param>
+/// <param name="Warmup">Untimed runs after the session is created.</param>
+/// <param name="Threads">Worker threads of the cpu backend; null for one per core.</param>
+/// <param name="Json">Print one JSON document instead of tables.</param>
+internal sealed record BenchSettings(
+    string[] Networks, string Backend, int Batch, int? Input, int Iterations, double MinSeconds, bool Profile,
+    int Warmup = BenchCommand.DefaultWarmup, int? Threads = null, bool Json = false);
 
-/// <summary>One network's timing: median and best of the timed runs.</summary>
-internal sealed record BenchResult(string Network, string Input, int Batch, int Runs, double MedianMs, double BestMs, long MacsPerImage)
+/// <summary>One network's timing over its timed runs.</summary>
+/// <param name="Network">The zoo name, or the ONNX file's name without extension.</param>
+/// <param name="Input">The item shape, e.g. <c>3x224x224</c>.</param>
+/// <param name="Batch">Images per run.</param>
+/// <param name="Backend">The backend's name.</param>
+/// <param name="Device">The device's description.</param>
+/// <param name="Threads">Worker threads of the backend; null where that does not apply (GPUs, the ILGPU simulator).</param>
+/// <param name="Runs">Timed runs.</param>
+/// <param name="MedianMs">Median milliseconds per run.</param>
+/// <param name="MinMs">Fastest run.</param>
+/// <param name="P90Ms">90th percentile (nearest rank).</param>
+/// <param name="MacsPerImage">Multiply-accumulates per image; null when the graph could not be analysed.</param>
+/// <param name="Profile">Per-node timings when profiling, else null.</param>
+internal sealed record BenchResult(
+    string Network, string Input, int Batch, string Backend, string Device, int? Threads, int Runs,
+    double MedianMs, double MinMs, double P90Ms, long? MacsPerImage, IReadOnlyList<NodeTiming>? Profile = null)
 {
+    /// <summary>Images per second at the median latency.</summary>
     public double ImagesPerSecond => Batch * 1000.0 / MedianMs;
 
-    public double Gflops => 2.0 * MacsPerImage * Batch / (MedianMs * 1e6);
+    /// <summary>Achieved GFLOP/s at the median latency (2 FLOPs per MAC); null when the MACs are unknown.</summary>
+    public double? Gflops => MacsPerImage is { } macs ? 2.0 * macs * Batch / (MedianMs * 1e6) : null;
+}
+
+/// <summary>Median, minimum and 90th percentile of a set of timings.</summary>
+/// <param name="Median">The middle value (the mean of the two middle ones for an even count).</param>
+/// <param name="Min">The smallest.</param>
+/// <param name="P90">The nearest-rank 90th percentile: the smallest value at least 90% of the values do not exceed.</param>
+internal readonly record struct LatencyStats(double Median, double Min, double P90)
+{
+    /// <summary>The statistics of <paramref name="values"/> (at least one).</summary>
+    /// <param name="values">Timings.</param>
+    public static LatencyStats Of(IReadOnlyCollection<double> values)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(values.Count);
+        double[] sorted = [.. values.Order()];
+        int n = sorted.Length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+        int rank = ((9 * n) + 9) / 10;   // ⌈0.9·n⌉ in integers
+        return new LatencyStats(median, sorted[0], sorted[rank - 1]);
+    }
 }

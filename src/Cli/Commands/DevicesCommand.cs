@@ -1,52 +1,103 @@
 using System.CommandLine;
 using System.Globalization;
 using CnnGpu.Cli.Rendering;
+using CnnGpu.Kernels.Simd;
 using CnnGpu.Runtime.Backends;
 using Spectre.Console;
 
 namespace CnnGpu.Cli.Commands;
 
-/// <summary><c>cnngpu devices</c>: lists every device a backend can run on and the one <c>auto</c> picks.</summary>
+/// <summary>
+/// <c>cnngpu devices</c>: lists every device a backend can run on, marks the one <c>auto</c> picks, and says
+/// which SIMD path the <c>cpu</c> backend runs and which narrower ones <c>cpu:256</c>/<c>cpu:128</c> force.
+/// </summary>
 internal static class DevicesCommand
 {
+    /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var command = new Command("devices", "List the devices CnnGpu can run on (auto = CUDA > OpenCL > CPU).");
-        command.SetAction(_ => Run());
+        var command = new Command("devices", "List the devices CnnGpu can run on (auto = CUDA > OpenCL > cpu).");
+        command.SetAction(parse => Run(Consoles.ForOutput(parse.InvocationConfiguration.Output)));
         return command;
     }
 
-    private static int Run()
+    /// <summary>Writes the device table and the notes under it; returns the exit code.</summary>
+    /// <param name="console">Where to write.</param>
+    internal static int Run(IAnsiConsole console) => Run(console, BackendFactory.ListDevices(), BackendFactory.ResolveAuto());
+
+    /// <summary>Writes the table of <paramref name="devices"/> with <paramref name="auto"/> marked, and the notes.</summary>
+    /// <param name="console">Where to write.</param>
+    /// <param name="devices">The devices.</param>
+    /// <param name="auto">The id <c>auto</c> resolves to.</param>
+    internal static int Run(IAnsiConsole console, IReadOnlyList<DeviceInfo> devices, string auto)
     {
-        var devices = BackendFactory.ListDevices();
-        string auto = BackendFactory.ResolveAuto();
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]CnnGpu devices[/]");
         table.AddColumn("id");
         table.AddColumn("kind");
         table.AddColumn("name");
         table.AddColumn(new TableColumn("memory").RightAligned());
-        table.AddColumn(new TableColumn("units").RightAligned());
+        table.AddColumn(new TableColumn("cores/units").RightAligned());
         table.AddColumn(new TableColumn("max group").RightAligned());
+        table.AddColumn(new TableColumn("warp/lanes").RightAligned());
         table.AddColumn("auto");
         foreach (var d in devices)
         {
+            // Thread groups are a GPU notion (ILGPU's CPU accelerator simulates them); the SIMD CPU backend has vector lanes instead.
+            bool groups = d.Kind is not (DeviceKind.Reference or DeviceKind.Cpu);
             table.AddRow(
-                Markup.Escape(d.Id),
-                d.Kind.ToString(),
+                d.Id == auto ? $"[bold green]{Markup.Escape(d.Id)}[/]" : Markup.Escape(d.Id),
+                KindName(d.Kind),
                 Markup.Escape(d.Name),
                 d.MemoryBytes < 0 ? "host" : string.Create(CultureInfo.InvariantCulture, $"{d.MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB"),
-                d.ComputeUnits.ToString(CultureInfo.InvariantCulture),
-                d.MaxThreadsPerGroup.ToString(CultureInfo.InvariantCulture),
+                Format(d.ComputeUnits),
+                groups ? Format(d.MaxThreadsPerGroup) : "-",
+                d.Kind == DeviceKind.Reference ? "-" : Format(d.WarpSize),
                 d.Id == auto ? "[green]◀ auto[/]" : string.Empty);
         }
 
-        var console = Consoles.ForOutput();
         console.Write(table);
+        console.MarkupLine($"auto → [bold green]{Markup.Escape(auto)}[/]");
+        console.MarkupLine(Markup.Escape(SimdLine()));
         if (auto == "ilgpu-cpu")
         {
-            console.MarkupLine("[yellow]No CUDA or OpenCL 2.0+ GPU found: auto uses ILGPU's CPU accelerator (a GPU simulator; correct but slow).[/]");
+            console.MarkupLine("[yellow]No CUDA or OpenCL 2.0+ GPU and no SIMD unit found: auto uses ILGPU's CPU accelerator (a GPU simulator; correct but slow).[/]");
         }
 
-        return 0;
+        return ExitCodes.Success;
     }
+
+    /// <summary>
+    /// Which SIMD path <c>cpu</c> runs here and which narrower ones can be forced, e.g.
+    /// <c>cpu backend: AVX-512 (16 floats), the widest SIMD path on this CPU; cpu:256 (AVX2+FMA (8 floats)) and cpu:128 (SSE/AVX+FMA (4 floats)) force narrower paths.</c>
+    /// </summary>
+    internal static string SimdLine()
+    {
+        if (SimdCapabilities.Widest is not { } widest)
+        {
+            return "cpu backend: unavailable, this CPU has no SIMD unit the kernels can use.";
+        }
+
+        var narrower = Enum.GetValues<SimdWidth>()
+            .Where(w => w < widest && SimdCapabilities.IsAccelerated(w))
+            .OrderByDescending(w => w)
+            .Select(w => string.Create(CultureInfo.InvariantCulture, $"cpu:{(int)w} ({SimdCapabilities.Describe(w)})"))
+            .ToList();
+        string force = narrower.Count switch
+        {
+            0 => "no narrower path to force (cpu:256 and cpu:128 need one).",
+            1 => $"{narrower[0]} forces a narrower path.",
+            _ => $"{string.Join(", ", narrower.Take(narrower.Count - 1))} and {narrower[^1]} force narrower paths.",
+        };
+        return $"cpu backend: {SimdCapabilities.Describe(widest)}, the widest SIMD path on this CPU; {force}";
+    }
+
+    private static string KindName(DeviceKind kind) => kind switch
+    {
+        DeviceKind.Cpu => "CPU (SIMD)",
+        DeviceKind.IlgpuCpu => "ILGPU CPU",
+        DeviceKind.Reference => "reference",
+        _ => kind.ToString(),
+    };
+
+    private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -20,7 +20,7 @@ internal static class RunCommand
         var output = new Option<string>("--output", "-o") { Description = "Where to write the output array (.npy, float32).", Required = true };
         var backend = new Option<string>("--backend", "-b")
         {
-            Description = "auto | reference | ilgpu-cpu | cuda[:i] | opencl[:i]",
+            Description = "auto | cpu[:512|:256|:128] | reference | ilgpu-cpu | cuda[:i] | opencl[:i] (auto = CUDA > OpenCL > cpu).",
             DefaultValueFactory = _ => "auto",
         };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show the full exception on errors." };

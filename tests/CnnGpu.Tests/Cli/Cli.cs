@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Diagnostics;
+using CnnGpu.Cli.Commands;
+
+namespace CnnGpu.Tests.Cli;
+
+/// <summary>Runs <c>cnngpu</c> command lines in process (through <see cref="CliInvocation"/>, as Program does) or as the real executable.</summary>
+internal static class Cli
+{
+    /// <summary>A stack-trace line: "at Namespace.Type.Method(".</summary>
+    public const string StackFrame = @"\bat [\w.`<>|]+\(";
+
+    /// <summary>Invokes the command line in process with captured stdout and stderr.</summary>
+    public static (int Code, string Stdout, string Stderr) Invoke(params string[] args)
+    {
+        var root = new RootCommand("test")
+        {
+            BenchCommand.Create(), SummaryCommand.Create(), DevicesCommand.Create(), ExportCommand.Create(),
+        };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = CliInvocation.Invoke(root, args, new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs the built <c>cnngpu</c> executable.</summary>
+    public static (int Code, string Stdout, string Stderr) Process(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cnngpu.dll"));
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000), "cnngpu did not finish");
+        return (process.ExitCode, stdout.Result, stderr);
+    }
+
+    /// <summary>The non-empty lines of <paramref name="text"/>.</summary>
+    public static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
