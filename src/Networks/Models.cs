@@ -30,7 +30,8 @@ public static class Models
 
         if (model == TinyNet.Name)
         {
-            return TinyNet.Build(options?.Classes ?? 10);
+            // The test network has its own fixed 32×32 input and 10 classes; zoo options do not apply to it.
+            return TinyNet.Build();
         }
 
         return model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || model.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal)

@@ -12,10 +12,11 @@ public interface IParallelWork
 
 /// <summary>
 /// A persistent pool of worker threads sized to the cores: a layer's tiles are handed out through one
-/// atomic counter to the calling thread and the workers, so no thread is created per layer and the
-/// cost of a dispatch is a few hundred nanoseconds (the thread pool's <c>Parallel.For</c> costs
-/// microseconds, a lot next to a small layer). Workers spin briefly between layers, then sleep.
-/// One dispatch runs at a time; concurrent callers take turns.
+/// atomic counter to the calling thread and the workers, so no thread is created per layer and a
+/// dispatch costs a few hundred nanoseconds (the thread pool's <c>Parallel.For</c> costs microseconds,
+/// a lot next to a small layer). Workers spin briefly between layers, then sleep. The caller waits only
+/// for items that were started, never for a worker to wake up: on a loaded machine a descheduled worker
+/// costs nothing unless it holds an item. One dispatch runs at a time; concurrent callers take turns.
 /// </summary>
 public sealed class WorkerPool : IDisposable
 {
@@ -28,14 +29,10 @@ public sealed class WorkerPool : IDisposable
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Lock _dispatch = new();
-    private IParallelWork? _work;
-    private int _count;
-    private int _next;
-    private int _running;
+    private Job? _job;
     private int _sleepers;
     private long _generation;
     private volatile bool _stopping;
-    private ExceptionDispatchInfo? _failure;
 
     /// <summary>Starts <paramref name="threads"/> − 1 workers; the caller of <see cref="Run"/> is the last thread.</summary>
     /// <param name="threads">Threads that share each dispatch (≥ 1).</param>
@@ -87,11 +84,11 @@ public sealed class WorkerPool : IDisposable
         lock (_dispatch)
         {
             ObjectDisposedException.ThrowIf(_stopping, this);
-            _work = work;
-            _count = count;
-            _failure = null;
-            Volatile.Write(ref _next, 0);
-            Volatile.Write(ref _running, _workers.Length);
+
+            // A fresh job per dispatch: a worker that wakes late still holds the previous one, finds it
+            // exhausted and does nothing, so it can never run an item of this dispatch twice.
+            var job = new Job(work, count);
+            Volatile.Write(ref _job, job);
             Interlocked.Increment(ref _generation);
             int sleepers = Volatile.Read(ref _sleepers);
             if (sleepers > 0)
@@ -100,15 +97,14 @@ public sealed class WorkerPool : IDisposable
             }
 
             t_slot = 0;
-            Drain();
+            job.Drain();
             var spin = default(SpinWait);
-            while (Volatile.Read(ref _running) > 0)
+            while (Volatile.Read(ref job.Done) < count)
             {
                 spin.SpinOnce(sleep1Threshold: -1);
             }
 
-            _work = null;
-            _failure?.Throw();
+            job.Failure?.Throw();
         }
     }
 
@@ -122,7 +118,11 @@ public sealed class WorkerPool : IDisposable
 
         _stopping = true;
         Interlocked.Increment(ref _generation);
-        _wake.Release(_workers.Length);
+        if (_workers.Length > 0)
+        {
+            _wake.Release(_workers.Length);
+        }
+
         foreach (var worker in _workers)
         {
             worker.Join();
@@ -131,40 +131,19 @@ public sealed class WorkerPool : IDisposable
         _wake.Dispose();
     }
 
-    private void Drain()
-    {
-        var work = _work!;
-        int count = _count;
-        for (int i = Interlocked.Increment(ref _next) - 1; i < count; i = Interlocked.Increment(ref _next) - 1)
-        {
-            try
-            {
-                work.Execute(i);
-            }
-#pragma warning disable CA1031 // Captured and rethrown on the dispatching thread.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
-            }
-        }
-    }
-
     private void WorkerLoop(int slot)
     {
         t_slot = slot;
         long seen = 0;
         while (true)
         {
-            long generation = WaitForGeneration(seen);
+            seen = WaitForGeneration(seen);
             if (_stopping)
             {
                 return;
             }
 
-            seen = generation;
-            Drain();
-            Interlocked.Decrement(ref _running);
+            Volatile.Read(ref _job)?.Drain();
         }
     }
 
@@ -197,6 +176,41 @@ public sealed class WorkerPool : IDisposable
             if (generation != seen)
             {
                 return generation;
+            }
+        }
+    }
+
+    /// <summary>One dispatch: its items are claimed through <see cref="Next"/> and counted in <see cref="Done"/>.</summary>
+    private sealed class Job(IParallelWork work, int count)
+    {
+#pragma warning disable SA1401, CA1051 // Counters updated with Interlocked: fields, not properties.
+        public int Next;
+        public int Done;
+#pragma warning restore SA1401, CA1051
+
+        public ExceptionDispatchInfo? Failure { get; private set; }
+
+        public void Drain()
+        {
+            for (int i = Interlocked.Increment(ref Next) - 1; i < count; i = Interlocked.Increment(ref Next) - 1)
+            {
+                try
+                {
+                    work.Execute(i);
+                }
+#pragma warning disable CA1031 // Captured and rethrown on the dispatching thread.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    lock (this)
+                    {
+                        Failure ??= ExceptionDispatchInfo.Capture(e);
+                    }
+                }
+                finally
+                {
+                    Interlocked.Increment(ref Done);
+                }
             }
         }
     }

@@ -1,5 +1,7 @@
+using CnnGpu.Kernels.Simd;
 using CnnGpu.Runtime;
 using CnnGpu.Runtime.Backends;
+using CnnGpu.Runtime.Backends.Cpu;
 using CnnGpu.Runtime.Graph;
 using CnnGpu.Runtime.Tensors;
 
@@ -17,13 +19,41 @@ public sealed class BackendFactoryTests
     }
 
     [Fact]
-    public void Auto_prefers_gpus_and_falls_back_to_the_ilgpu_cpu_accelerator()
+    public void Auto_prefers_gpus_and_falls_back_to_the_simd_cpu_backend()
     {
         var devices = BackendFactory.ListDevices();
         string expected = devices.FirstOrDefault(d => d.Kind == DeviceKind.Cuda)?.Id
             ?? devices.FirstOrDefault(d => d.Kind == DeviceKind.OpenCL)?.Id
-            ?? "ilgpu-cpu";
+            ?? (SimdCapabilities.Widest is null ? "ilgpu-cpu" : "cpu");
         Assert.Equal(expected, BackendFactory.ResolveAuto());
+    }
+
+    [Fact]
+    public void Device_list_has_the_simd_cpu_backend_with_its_vector_width()
+    {
+        var cpu = Assert.Single(BackendFactory.ListDevices(), d => d.Kind == DeviceKind.Cpu);
+        Assert.Equal("cpu", cpu.Id);
+        Assert.Equal(SimdCapabilities.Floats(SimdCapabilities.Widest!.Value), cpu.WarpSize);
+        Assert.Contains(SimdCapabilities.Describe(SimdCapabilities.Widest.Value), cpu.Name, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cpu:256", 8)]
+    [InlineData("cpu:128", 4)]
+    public void Narrower_cpu_paths_can_be_forced(string name, int floats)
+    {
+        using var backend = (CpuBackend)BackendFactory.Open(name, new BackendOptions { Threads = 1 });
+        Assert.Equal(floats, backend.VectorFloats);
+        Assert.Equal(1, backend.Threads);
+    }
+
+    [Theory]
+    [InlineData("cpu:96")]
+    [InlineData("cpu:x")]
+    public void Malformed_cpu_width_is_a_device_error(string name)
+    {
+        var e = Assert.Throws<DeviceException>(() => BackendFactory.Open(name));
+        Assert.Contains(name, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,6 +80,7 @@ public sealed class BackendFactoryTests
 
     [Theory]
     [InlineData("reference")]
+    [InlineData("cpu")]
     [InlineData("ilgpu-cpu")]
     public void Every_backend_supports_every_op(string name)
     {

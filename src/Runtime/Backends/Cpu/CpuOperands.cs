@@ -11,7 +11,7 @@ internal static class CpuOperands
     {
         int[] constant = request.Node.Kind switch
         {
-            OpKind.Conv2d => ((Conv2dAttrs)request.Attributes).HasBias(request.Inputs.Length) ? [1, 2] : [1],
+            OpKind.Conv2d => request.Attributes is Conv2dAttrs c && c.HasBias(request.Inputs.Length) ? [1, 2] : [1],
             OpKind.FullyConnected => [.. Enumerable.Range(1, request.Inputs.Length - 1)],
             OpKind.BatchNorm => [1, 2, 3, 4],
             _ => [],
