@@ -104,5 +104,5 @@ internal sealed record RunnerOptions
     private static int ParseInt(string name, string value, int minimum) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= minimum
             ? n
-            : throw new FormatException($"{name} takes {(minimum == 0 ? "a whole number" : "positive whole numbers")}, got '{value}'.");
+            : throw new FormatException($"{name} takes {(minimum == 0 ? "a whole number (0 or more)" : "a positive whole number")}, got '{value}'.");
 }
