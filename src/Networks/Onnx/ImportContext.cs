@@ -53,6 +53,9 @@ internal sealed class ImportContext
     /// <summary>Binds an ONNX output name to a graph value.</summary>
     public void Bind(string name, int id) => _values[name] = new Entry(id, null, false);
 
+    /// <summary>Makes <paramref name="name"/> another name of a constant (an <c>Identity</c> of an initializer): it is folded, not run.</summary>
+    public void BindConstant(string name, OnnxConstant constant) => _values[name] = new Entry(-1, constant, false);
+
     /// <summary>Binds an ONNX output name to a <c>[N, C, 1, 1]</c> view of the <c>[N, C]</c> value <paramref name="id"/>.</summary>
     public void BindGate(string name, int id) => _values[name] = new Entry(id, null, true);
 

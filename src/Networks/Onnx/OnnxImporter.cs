@@ -14,6 +14,8 @@ namespace CnnGpu.Networks.Onnx;
 /// </summary>
 public static class OnnxImporter
 {
+    private const long ReleaseBatchBytes = 32L << 20;
+
     /// <summary>Oldest supported opset of the default domain.</summary>
     public const int MinOpset = 7;
 
@@ -30,10 +32,12 @@ public static class OnnxImporter
     public static ComputeGraph Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
+        ModelProto model;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // Parsed straight from the file: no copy of the whole file in memory next to the parsed model.
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            model = Parse(file, file.Length, $"'{path}'");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -45,7 +49,7 @@ public static class OnnxImporter
         }
 
         string full = Path.GetFullPath(path);
-        return Import(Parse(bytes, $"'{path}'"), Path.GetDirectoryName(full), Path.GetFileNameWithoutExtension(full));
+        return Import(model, Path.GetDirectoryName(full), Path.GetFileNameWithoutExtension(full), consumeTensors: true);
     }
 
     /// <summary>Reads and imports an ONNX model from a stream.</summary>
@@ -68,17 +72,23 @@ public static class OnnxImporter
     public static ModelProto Parse(byte[] bytes, string source)
     {
         ArgumentNullException.ThrowIfNull(bytes);
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Parse(stream, bytes.Length, source);
+    }
+
+    private static ModelProto Parse(Stream stream, long length, string source)
+    {
         ModelProto model;
         try
         {
-            model = ModelProto.Parser.ParseFrom(bytes);
+            model = ModelProto.Parser.ParseFrom(stream);
         }
         catch (InvalidProtocolBufferException e)
         {
             throw new OnnxImportException($"{source} is not a valid ONNX model (truncated, or not ONNX at all): {OneLine(e.Message)}", e);
         }
 
-        if (bytes.Length == 0)
+        if (length == 0)
         {
             throw new OnnxImportException($"{source} is empty, not an ONNX model.");
         }
@@ -97,7 +107,15 @@ public static class OnnxImporter
     /// <param name="externalDataDirectory">Where external tensor data lives; null when the model has none.</param>
     /// <param name="name">Graph name; the ONNX graph's name when null.</param>
     /// <exception cref="OnnxImportException">Something in the model is not supported (the message names it).</exception>
-    public static ComputeGraph Import(ModelProto model, string? externalDataDirectory = null, string? name = null)
+    public static ComputeGraph Import(ModelProto model, string? externalDataDirectory = null, string? name = null) =>
+        Import(model, externalDataDirectory, name, consumeTensors: false);
+
+    /// <summary>
+    /// Imports a model; with <paramref name="consumeTensors"/> (a model this class parsed and nobody else holds) each
+    /// initializer's raw bytes are dropped once decoded, and the garbage collector is asked every few tens of MB to
+    /// reclaim them, so a model's weights are never in memory three times over (file, protobuf, tensors) while it loads.
+    /// </summary>
+    private static ComputeGraph Import(ModelProto model, string? externalDataDirectory, string? name, bool consumeTensors)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Graph is null)
@@ -109,6 +127,7 @@ public static class OnnxImporter
         var graph = model.Graph;
         var ctx = new ImportContext(name ?? (graph.Name.Length > 0 ? graph.Name : "onnx"), graph);
         var initializers = new HashSet<string>(StringComparer.Ordinal);
+        long released = 0;
         foreach (var tensor in graph.Initializer)
         {
             if (tensor.Name.Length == 0 || !initializers.Add(tensor.Name))
@@ -117,6 +136,17 @@ public static class OnnxImporter
             }
 
             ctx.DefineConstant(OnnxTensorReader.Read(tensor, tensor.Name, $"Initializer '{tensor.Name}'", externalDataDirectory));
+            if (consumeTensors)
+            {
+                released += tensor.RawData.Length;
+                tensor.RawData = ByteString.Empty;
+                if (released > ReleaseBatchBytes)
+                {
+                    // The decoded bytes are large-object-heap garbage: collected now, their space holds the next tensors.
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+                    released = 0;
+                }
+            }
         }
 
         // Old exporters list initializers among the inputs too: those are constants, not inputs.
