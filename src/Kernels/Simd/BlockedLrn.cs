@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CnnGpu.Kernels.Simd;
 
 /// <summary>
@@ -40,6 +42,7 @@ public sealed unsafe class BlockedLrn<TS, TV> : IParallelWork
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         var g = _g;

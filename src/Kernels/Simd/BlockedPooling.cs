@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CnnGpu.Kernels.Simd;
 
 /// <summary>
@@ -43,6 +45,7 @@ public sealed unsafe class BlockedPooling<TS, TV> : IParallelWork
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         var g = _g;
@@ -116,6 +119,7 @@ public sealed unsafe class BlockedGlobalAveragePooling<TS, TV> : IParallelWork
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         int w = TS.Width;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CnnGpu.Kernels.Simd;
 
 /// <summary>
@@ -72,6 +74,7 @@ public sealed unsafe class DepthwiseConvolution<TS, TV> : IParallelWork, IStride
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         var g = _g;

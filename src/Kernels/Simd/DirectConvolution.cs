@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CnnGpu.Kernels.Simd;
 
 /// <summary>How a convolution's output is finished before it is stored.</summary>
@@ -10,10 +12,10 @@ public readonly record struct ConvEpilogue(bool Relu, bool Residual);
 /// channel-blocked output (<c>[N][K/W][OH][OW][W]</c>). Three ways to walk the output:
 /// <list type="bullet">
 /// <item><b>pointwise</b> (1×1, stride 1, no padding): the pixels of an image are one flat run, tiled without regard to rows.</item>
-/// <item><b>direct</b> (blocked input): a work item is one output row for a run of panels. It first copies the input rows
-/// its taps read into a per-thread scratch with the padding as zeros, so every pixel — border pixels included — is in a
-/// full register tile, and tiles are balanced over the row (a 14-wide row is one tile of 14, a 7-wide one a tile of 7).
-/// The copy is a few rows per output row, shared by every panel of the item: noise next to the FMAs.</item>
+/// <item><b>direct</b> (blocked input): a work item is a block of output rows for a run of panels, cut to move the least
+/// data (see <see cref="PlanBlocks"/>). It first copies the input rows its taps read into a per-thread scratch with the
+/// padding as zeros, so every pixel — border pixels included — is in a full register tile, and tiles are balanced over
+/// the row (a 14-wide row is one tile of 14, a 7-wide one a tile of 7); then each panel's weights serve all its rows.</item>
 /// <item><b>nchw-direct</b> (NCHW input: a first layer of three channels): no copy; border pixels clip their taps one
 /// pixel at a time, a small share of the wide rows such layers have.</item>
 /// </list>
@@ -37,6 +39,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     private readonly nint _xImage, _xPlane, _xRow, _xPixel, _xChannel, _yPlane;
     private readonly int _chunks;          // per image and panel (pointwise, nchw-direct) or per output row (direct)
     private readonly int _panelsPerChunk;
+    private readonly int _rowsPerChunk;
     private readonly int _scratchWidth;    // columns of a padded scratch row (direct)
     private readonly AlignedBuffer?[] _scratch;
     private float* _x;
@@ -96,11 +99,9 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
                 _chunks = g.OutHeight;
                 break;
             default:
-                // Enough items to keep every thread busy; as few as that allows, since each item copies its rows once.
-                int chunksPerRow = Math.Clamp(CeilDiv(4 * threads, g.Batch * g.OutHeight), 1, panels);
-                _panelsPerChunk = CeilDiv(panels, chunksPerRow);
-                _chunks = g.OutHeight * CeilDiv(panels, _panelsPerChunk);
                 _scratchWidth = ((g.OutWidth - 1) * g.StrideW) + ((g.KernelW - 1) * g.DilationW) + 1;
+                (_rowsPerChunk, _panelsPerChunk) = PlanBlocks(g, weights, threads);
+                _chunks = CeilDiv(g.OutHeight, _rowsPerChunk) * CeilDiv(panels, _panelsPerChunk);
                 _scratch = new AlignedBuffer?[Math.Max(1, threads)];
                 break;
         }
@@ -145,6 +146,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         if (_walk == Walk.PaddedRows)
@@ -202,6 +204,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         return args;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Pointwise(int chunk, int blocks, float* x, float* w, float* y, ConvTileArgs* args)
     {
         args->Rows = 1;
@@ -217,22 +220,67 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         }
     }
 
-    /// <summary>One output row for a run of panels, from zero-padded copies of the input rows it reads.</summary>
+    /// <summary>
+    /// How to cut the output into work items of (rows × panels): every item copies the input rows its rows read
+    /// (once for all its panels) and streams its panels' weights (once for all its rows). Small images with many
+    /// channels (ResNet's last stage: 9 MB of weights, 7 rows) take all rows and split the panels; large images with
+    /// few channels split the rows. Picks the split with the least traffic that still gives every thread several items.
+    /// </summary>
+    private static (int Rows, int Panels) PlanBlocks(in ConvGeometry g, PackedConvWeights weights, int threads)
+    {
+        int panels = weights.Panels.Count, w = TS.Width;
+        double weightFloats = weights.Weights.Length;
+        double inputRowFloats = (double)((g.InChannels + w - 1) / w) * w * (((g.OutWidth - 1) * g.StrideW) + ((g.KernelW - 1) * g.DilationW) + 1);
+        int wanted = Math.Min(4 * threads, g.Batch * g.OutHeight * panels);
+        (int Rows, int Panels) best = (g.OutHeight, panels);
+        double bestCost = double.MaxValue;
+        for (int rowChunks = 1; rowChunks <= g.OutHeight; rowChunks++)
+        {
+            int rows = CeilDiv(g.OutHeight, rowChunks);
+            if (rowChunks > 1 && CeilDiv(g.OutHeight, rows) != rowChunks)
+            {
+                continue;   // same split as a smaller count
+            }
+
+            int inputRows = ((rows - 1) * g.StrideH) + ((g.KernelH - 1) * g.DilationH) + 1;
+            for (int panelChunks = 1; panelChunks <= panels; panelChunks++)
+            {
+                int perChunk = CeilDiv(panels, panelChunks);
+                if (panelChunks > 1 && CeilDiv(panels, perChunk) != panelChunks)
+                {
+                    continue;
+                }
+
+                if (g.Batch * rowChunks * panelChunks < wanted)
+                {
+                    continue;
+                }
+
+                double cost = (rowChunks * weightFloats) + (panelChunks * rowChunks * inputRows * inputRowFloats);
+                if (cost < bestCost)
+                {
+                    bestCost = cost;
+                    best = (rows, perChunk);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>A block of output rows for a run of panels, from a zero-padded copy of the input rows they read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PaddedRow(int index)
     {
         var g = _g;
         int w = _width;
         int perImage = _chunks;
         int n = index / perImage, rest = index % perImage;
-        int rowChunks = perImage / g.OutHeight;
-        int oy = rest / rowChunks;
-        int firstPanel = rest % rowChunks * _panelsPerChunk;
+        int panelChunks = CeilDiv(_weights.Panels.Count, _panelsPerChunk);
+        int oy0 = rest / panelChunks * _rowsPerChunk;
+        int oy1 = Math.Min(g.OutHeight, oy0 + _rowsPerChunk);
+        int firstPanel = rest % panelChunks * _panelsPerChunk;
         int lastPanel = Math.Min(_weights.Panels.Count, firstPanel + _panelsPerChunk);
-
-        int ih0 = (oy * g.StrideH) - g.PadTop;
-        int kh0 = ih0 >= 0 ? 0 : CeilDiv(-ih0, g.DilationH);
-        int kh1 = Math.Min(g.KernelH, CeilDiv(g.InHeight - ih0, g.DilationH));
-        int rows = Math.Max(0, kh1 - kh0);
 
         // The input blocks these panels read (all of them unless the layer is grouped).
         int firstBlock = int.MaxValue, endBlock = 0;
@@ -242,7 +290,10 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
             endBlock = Math.Max(endBlock, _weights.Panels[p].FirstInputBlock + _weights.Panels[p].InputBlocks);
         }
 
-        nint scratchRow = (nint)_scratchWidth * w, scratchBlock = rows * scratchRow;
+        // Input rows ihFirst … ihFirst+inputRows−1 (those outside the image are never read), padded columns.
+        int ihFirst = (oy0 * g.StrideH) - g.PadTop;
+        int inputRows = ((oy1 - oy0 - 1) * g.StrideH) + ((g.KernelH - 1) * g.DilationH) + 1;
+        nint scratchRow = (nint)_scratchWidth * w, scratchBlock = inputRows * scratchRow;
         int needed = checked((int)Math.Max(1, (endBlock - firstBlock) * scratchBlock));
         var buffer = _scratch[WorkerPool.CurrentSlot];
         if (buffer is null || buffer.Length < needed)
@@ -253,12 +304,13 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
 
         float* scratch = buffer.Address;
         float* image = _x + (n * _xImage);
+        int rowStart = Math.Max(0, -ihFirst), rowEnd = Math.Min(inputRows, g.InHeight - ihFirst);
         for (int b = firstBlock; b < endBlock; b++)
         {
-            for (int k = 0; k < rows; k++)
+            for (int r = rowStart; r < rowEnd; r++)
             {
-                float* source = image + (b * _xPlane) + ((ih0 + ((kh0 + k) * g.DilationH)) * _xRow);
-                float* target = scratch + ((b - firstBlock) * scratchBlock) + (k * scratchRow);
+                float* source = image + (b * _xPlane) + ((ihFirst + r) * _xRow);
+                float* target = scratch + ((b - firstBlock) * scratchBlock) + (r * scratchRow);
                 for (int c = 0; c < _scratchWidth; c++)
                 {
                     int ix = c - g.PadLeft;
@@ -271,23 +323,34 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         {
             var panel = _weights.Panels[p];
             ConvTileArgs args = Args(panel);
-            args.Rows = rows;
             args.Cols = g.KernelW;
             args.XBlockStride = scratchBlock;
-            args.XRowStride = scratchRow;
+            args.XRowStride = scratchRow * g.DilationH;
             float* x = scratch + ((panel.FirstInputBlock - firstBlock) * scratchBlock);
-            float* weights = _weights.Weights.Address + panel.Offset + (kh0 * args.WRowStride);
-            float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane) + (oy * g.OutWidth * w);
-            for (int ox = 0; ox < g.OutWidth; ox += _tilePixels)
+            float* weights = _weights.Weights.Address + panel.Offset;
+            float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane);
+            for (int oy = oy0; oy < oy1; oy++)
             {
-                int r = Math.Min(_tilePixels, g.OutWidth - ox);
-                var tile = (delegate*<float*, float*, float*, ConvTileArgs*, void>)_tiles[((panel.Blocks - 1) * _tilePixels) + r - 1];
-                tile(x + (ox * g.StrideW * w), weights, y + (ox * w), &args);
+                // Kernel rows inside the image for this output row.
+                int ih0 = (oy * g.StrideH) - g.PadTop;
+                int kh0 = ih0 >= 0 ? 0 : CeilDiv(-ih0, g.DilationH);
+                int kh1 = Math.Min(g.KernelH, CeilDiv(g.InHeight - ih0, g.DilationH));
+                args.Rows = Math.Max(0, kh1 - kh0);
+                float* xRow = x + ((ih0 + (kh0 * g.DilationH) - ihFirst) * scratchRow);
+                float* wRow = weights + (kh0 * args.WRowStride);
+                float* yRow = y + (oy * g.OutWidth * w);
+                for (int ox = 0; ox < g.OutWidth; ox += _tilePixels)
+                {
+                    int r = Math.Min(_tilePixels, g.OutWidth - ox);
+                    var tile = (delegate*<float*, float*, float*, ConvTileArgs*, void>)_tiles[((panel.Blocks - 1) * _tilePixels) + r - 1];
+                    tile(xRow + (ox * g.StrideW * w), wRow, yRow + (ox * w), &args);
+                }
             }
         }
     }
 
     /// <summary>One output row of one panel reading the input in place: interior pixels in tiles, border pixels one by one with clipped taps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ClippedRow(int oy, int blocks, float* x, float* w, float* y, ConvTileArgs* args)
     {
         var g = _g;
@@ -324,6 +387,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Border(int ox, int blocks, float* xRow, float* wRow, float* yRow, ConvTileArgs* args)
     {
         var g = _g;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CnnGpu.Kernels.Simd;
 
 /// <summary>The elementwise ops the CPU backend runs over flat storage (any layout: the op does not care where a value sits).</summary>
@@ -68,6 +70,7 @@ public sealed unsafe class Elementwise<TS, TV> : IParallelWork
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         int start = index * ChunkFloats, end = Math.Min(_length, start + ChunkFloats);
@@ -88,6 +91,7 @@ public sealed unsafe class Elementwise<TS, TV> : IParallelWork
         Span(start, end - start, _b + start);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Span(int start, int count, float* b)
     {
         float* a = _a + start, y = _y + start;
@@ -199,6 +203,7 @@ public sealed unsafe class ChannelAffine<TS, TV> : IParallelWork
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         int w = TS.Width;
@@ -264,6 +269,7 @@ public sealed unsafe class Softmax<TS, TV> : IParallelWork
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         int outer = index / _g.Inner, inner = index % _g.Inner, c = _g.Channels;
@@ -296,6 +302,7 @@ public sealed unsafe class Softmax<TS, TV> : IParallelWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Contiguous(float* x, float* y, int c)
     {
         int w = TS.Width, i = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CnnGpu.Kernels.Simd;
 
 /// <summary>Packs fully connected weights into the convolution microkernel's panels: a 1×1 convolution on NCHW input of K channels.</summary>
@@ -93,6 +95,7 @@ public sealed unsafe class FullyConnected<TS, TV> : IParallelWork, IDisposable
     /// <param name="pool">Threads.</param>
     /// <param name="x">Input <c>[N, K]</c>.</param>
     /// <param name="y">Output <c>[N, M]</c>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(WorkerPool pool, float* x, float* y)
     {
         ArgumentNullException.ThrowIfNull(pool);
@@ -116,6 +119,7 @@ public sealed unsafe class FullyConnected<TS, TV> : IParallelWork, IDisposable
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         int w = TS.Width;

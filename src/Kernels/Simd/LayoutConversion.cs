@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CnnGpu.Kernels.Simd;
 
 /// <summary>
@@ -46,6 +48,7 @@ public sealed unsafe class LayoutConversion<TS, TV> : IParallelWork
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         int w = TS.Width;
@@ -143,6 +146,7 @@ public sealed unsafe class ConcatCopy<TS, TV> : IParallelWork
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         int n = index / _channels.Length, i = index % _channels.Length;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CnnGpu.Kernels.Simd;
 
 /// <summary>
@@ -5,10 +7,16 @@ namespace CnnGpu.Kernels.Simd;
 /// 0, ±1, ±2, ∞) on channel-blocked tensors: each 6×6 input tile is transformed (<c>Bᵀ d B</c>), the 36
 /// transformed positions are 36 matrix products with the weights transformed once at prepare time
 /// (<c>G g Gᵀ</c>, in double) on the same register-tile microkernel as the 1×1 layers, and each 6×6 result
-/// is transformed back to a 4×4 output tile (<c>Aᵀ M A</c>) with bias, residual and ReLU. That is 36
-/// multiplies per 16 outputs where the direct method needs 144. A work item is a run of tiles of one image
-/// (one register tile of them), so the transformed tiles stay in the thread's cache between the steps.
+/// is transformed back to a 4×4 output tile (<c>Aᵀ M A</c>) with bias, residual and ReLU: 36 multiplies per
+/// 16 outputs where the direct method needs 144.
 /// </summary>
+/// <remarks>
+/// The transformed weights are 4× the layer's (9.4 MB for 256→256 channels), so the products are arranged to
+/// read them once per run rather than once per tile: the tiles of the batch are taken in super-chunks whose
+/// transformed inputs fit in cache (phase 1 transforms them, spread over the threads), then phase 2 hands out
+/// (output panels × tile runs) so that each item streams its panels' weights once for all its tiles, and
+/// transforms its products back to the output.
+/// </remarks>
 /// <typeparam name="TS">SIMD width.</typeparam>
 /// <typeparam name="TV">Its vector type.</typeparam>
 public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IStridedOutput, IDisposable
@@ -26,25 +34,33 @@ public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IStrided
     private readonly ConvGeometry _g;
     private readonly ConvEpilogue _epilogue;
     private readonly WinogradWeights _weights;
-    private readonly int _tilesPerItem;
+    private readonly int _group;             // tiles per register tile (the microkernel's R)
     private readonly int _tilesY;
     private readonly int _tilesX;
-    private readonly int _chunks;
+    private readonly int _tilesPerImage;
+    private readonly int _superTiles;        // tiles per super-chunk (a multiple of the group)
     private readonly int _inBlocks;
     private readonly int _outBlocks;
     private readonly nint[] _gemms;          // [blocks-1][tiles-1]
-    private readonly AlignedBuffer?[] _scratch;
+    private readonly AlignedBuffer _v;       // [36][inBlock][superTile][w]
+    private readonly AlignedBuffer?[] _m;    // per thread: [36][2][tile of the item][w]
+    private readonly int _threads;
     private float* _x;
     private float* _y;
     private nint _residualOffset;
+    private bool _transforming;
+    private int _first;                      // first tile of the current super-chunk
+    private int _count;                      // its tiles
+    private int _tilesPerItem;
+    private int _panelsPerItem;
 
     /// <summary>Prepares the layer.</summary>
     /// <param name="g">A 3×3, stride-1, undilated, ungrouped layer (see <see cref="ConvGeometry.IsWinogradCandidate"/>).</param>
     /// <param name="weights">The transformed, packed weights.</param>
     /// <param name="epilogue">ReLU and residual.</param>
-    /// <param name="tilesPerItem">Tiles per register tile of the products (the microkernel's R).</param>
-    /// <param name="threads">Threads of the pool that will run it (one scratch area each).</param>
-    public WinogradConvolution(in ConvGeometry g, WinogradWeights weights, ConvEpilogue epilogue, int tilesPerItem, int threads)
+    /// <param name="tilesPerGroup">Tiles per register tile of the products (the microkernel's R).</param>
+    /// <param name="threads">Threads of the pool that will run it (one product scratch each).</param>
+    public WinogradConvolution(in ConvGeometry g, WinogradWeights weights, ConvEpilogue epilogue, int tilesPerGroup, int threads)
     {
         ArgumentNullException.ThrowIfNull(weights);
         if (!g.IsWinogradCandidate)
@@ -52,27 +68,32 @@ public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IStrided
             throw new ArgumentException("Winograd F(4x4,3x3) needs a 3x3, stride-1, undilated, ungrouped convolution.", nameof(g));
         }
 
+        int w = TS.Width;
         _g = g;
         _weights = weights;
         _epilogue = epilogue;
-        _tilesPerItem = Math.Clamp(tilesPerItem, 1, ConvTile.MaxPixels);
+        _group = Math.Clamp(tilesPerGroup, 1, ConvTile.MaxPixels);
         _tilesY = (g.OutHeight + Tile - 1) / Tile;
         _tilesX = (g.OutWidth + Tile - 1) / Tile;
-        _chunks = ((_tilesY * _tilesX) + _tilesPerItem - 1) / _tilesPerItem;
-        _inBlocks = (g.InChannels + TS.Width - 1) / TS.Width;
-        _outBlocks = (g.OutChannels + TS.Width - 1) / TS.Width;
-        _gemms = new nint[2 * _tilesPerItem];
+        _tilesPerImage = _tilesY * _tilesX;
+        _inBlocks = (g.InChannels + w - 1) / w;
+        _outBlocks = (g.OutChannels + w - 1) / w;
+        _superTiles = (int)Math.Min((_tilesPerImage * (long)g.Batch + WinogradPlanning.Passes(g, w, _group) - 1) / WinogradPlanning.Passes(g, w, _group), _tilesPerImage * (long)g.Batch);
+        _superTiles = (_superTiles + _group - 1) / _group * _group;
+        _v = new AlignedBuffer(checked(Positions * _inBlocks * _superTiles * w));
+        _gemms = new nint[2 * _group];
         for (int b = 1; b <= 2; b++)
         {
-            for (int r = 1; r <= _tilesPerItem; r++)
+            for (int r = 1; r <= _group; r++)
             {
-                _gemms[((b - 1) * _tilesPerItem) + r - 1] = (nint)ConvTileTable.Get<TS, TV>(b, r, TS.Width);
+                _gemms[((b - 1) * _group) + r - 1] = (nint)ConvTileTable.Get<TS, TV>(b, r, w);
             }
         }
 
-        _scratch = new AlignedBuffer?[Math.Max(1, threads)];
-        OutputImageStride = (nint)_outBlocks * g.OutHeight * g.OutWidth * TS.Width;
-        Algorithm = $"conv/winograd-4x4 {weights.Panels.Max(p => p.Blocks)}x{_tilesPerItem}";
+        _threads = Math.Max(1, threads);
+        _m = new AlignedBuffer?[_threads];
+        OutputImageStride = (nint)_outBlocks * g.OutHeight * g.OutWidth * w;
+        Algorithm = $"conv/winograd-4x4 {weights.Panels.Max(p => p.Blocks)}x{_group}";
     }
 
     /// <inheritdoc/>
@@ -89,85 +110,172 @@ public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IStrided
     public void Run(WorkerPool pool, float* x, float* y, float* residual)
     {
         ArgumentNullException.ThrowIfNull(pool);
-        if (pool.Threads > _scratch.Length)
+        if (pool.Threads > _threads)
         {
-            throw new ArgumentException($"Prepared for {_scratch.Length} threads, run on {pool.Threads}.", nameof(pool));
+            throw new ArgumentException($"Prepared for {_threads} threads, run on {pool.Threads}.", nameof(pool));
         }
 
         _x = x;
         _y = y;
         _residualOffset = _epilogue.Residual ? (nint)(residual - y) : 0;
-        pool.Run(this, _g.Batch * _chunks);
+        int total = _tilesPerImage * _g.Batch;
+        for (_first = 0; _first < total; _first += _superTiles)
+        {
+            _count = Math.Min(_superTiles, total - _first);
+            _transforming = true;
+            pool.Run(this, (_count + _group - 1) / _group);
+            _transforming = false;
+            (_tilesPerItem, _panelsPerItem) = PlanProducts(_count, pool.Threads);
+            int tileChunks = (_count + _tilesPerItem - 1) / _tilesPerItem;
+            int panelChunks = (_weights.Panels.Count + _panelsPerItem - 1) / _panelsPerItem;
+            pool.Run(this, tileChunks * panelChunks);
+        }
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
-        int w = TS.Width;
-        int n = index / _chunks;
-        int first = index % _chunks * _tilesPerItem;
-        int tiles = Math.Min(_tilesPerItem, (_tilesY * _tilesX) - first);
-        int slot = WorkerPool.CurrentSlot;
-        int tileFloats = _tilesPerItem * w;
-        var scratch = _scratch[slot] ??= new AlignedBuffer(Positions * ((_inBlocks * tileFloats) + (2 * tileFloats)));
-        float* v = scratch.Address;                                        // [36][inBlock][tile][w]
-        float* m = v + (Positions * _inBlocks * tileFloats);               // [36][2][tile][w]
-
-        float* x = _x + ((nint)n * _inBlocks * _g.InHeight * _g.InWidth * w);
-        for (int t = 0; t < tiles; t++)
+        if (_transforming)
         {
-            int ty = (first + t) / _tilesX, tx = (first + t) % _tilesX;
-            for (int b = 0; b < _inBlocks; b++)
-            {
-                TransformInput(x + ((nint)b * _g.InHeight * _g.InWidth * w), ty, tx, v + (((b * _tilesPerItem) + t) * w), _inBlocks * tileFloats);
-            }
+            TransformInputs(index * _group, Math.Min(_group, _count - (index * _group)));
         }
-
-        ConvTileArgs args = default;
-        args.Blocks = _inBlocks;
-        args.XBlockStride = tileFloats;
-        args.Rows = 1;
-        args.Cols = 1;
-        args.ChannelsPerBlock = w;
-        args.XChannelStride = 1;
-        args.YPixelStride = w;
-        args.YBlockStride = tileFloats;
-        float* y = _y + (n * OutputImageStride);
-        foreach (var panel in _weights.Panels)
+        else
         {
-            args.WColStride = (nint)w * panel.Blocks * w;
-            args.WRowStride = args.WColStride;
-            args.WBlockStride = args.WColStride;
-            var gemm = (delegate*<float*, float*, float*, ConvTileArgs*, void>)_gemms[((panel.Blocks - 1) * _tilesPerItem) + tiles - 1];
-            for (int p = 0; p < Positions; p++)
-            {
-                gemm(v + (p * _inBlocks * tileFloats), _weights.Position(p) + panel.Offset, m + (p * 2 * tileFloats), &args);
-            }
-
-            for (int o = 0; o < panel.Blocks; o++)
-            {
-                int block = panel.FirstBlock + o;
-                TV bias = TS.Load(_weights.Bias.Address + (block * w));
-                float* yb = y + ((nint)block * _g.OutHeight * _g.OutWidth * w);
-                for (int t = 0; t < tiles; t++)
-                {
-                    int ty = (first + t) / _tilesX, tx = (first + t) % _tilesX;
-                    TransformOutput(m + (((o * _tilesPerItem) + t) * w), 2 * tileFloats, yb, ty, tx, bias);
-                }
-            }
+            int tileChunks = (_count + _tilesPerItem - 1) / _tilesPerItem;
+            Products(index % tileChunks * _tilesPerItem, index / tileChunks * _panelsPerItem);
         }
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var s in _scratch)
+        _v.Dispose();
+        foreach (var m in _m)
         {
-            s?.Dispose();
+            m?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// How phase 2 cuts (tiles × panels): each item streams its panels' transformed weights once and reads its tiles'
+    /// transformed inputs once per panel; picks the cut with the least traffic that still gives every thread several items.
+    /// </summary>
+    private (int Tiles, int Panels) PlanProducts(int count, int threads)
+    {
+        int panels = _weights.Panels.Count;
+        int groups = (count + _group - 1) / _group;
+        double weightFloats = (double)Positions * _inBlocks * TS.Width * _outBlocks * TS.Width;
+        double inputFloats = (double)Positions * _inBlocks * TS.Width * count;
+        int wanted = Math.Min(4 * threads, groups * panels);
+        (int Tiles, int Panels) best = (_group, 1);
+        double bestCost = double.MaxValue;
+        for (int tileChunks = 1; tileChunks <= groups; tileChunks++)
+        {
+            int tiles = (groups + tileChunks - 1) / tileChunks * _group;
+            for (int panelChunks = 1; panelChunks <= panels; panelChunks++)
+            {
+                if (tileChunks * panelChunks < wanted)
+                {
+                    continue;
+                }
+
+                int perChunk = (panels + panelChunks - 1) / panelChunks;
+                double cost = (tileChunks * weightFloats) + (panelChunks * inputFloats);
+                if (cost < bestCost)
+                {
+                    bestCost = cost;
+                    best = (tiles, perChunk);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Phase 1: transforms tiles first … first+count−1 of the super-chunk (every input block).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void TransformInputs(int first, int count)
+    {
+        int w = TS.Width;
+        nint position = (nint)_inBlocks * _superTiles * w;
+        nint plane = (nint)_g.InHeight * _g.InWidth * w;
+        for (int t = first; t < first + count; t++)
+        {
+            int global = _first + t;
+            int n = global / _tilesPerImage, tile = global % _tilesPerImage;
+            int ty = tile / _tilesX, tx = tile % _tilesX;
+            float* image = _x + (n * _inBlocks * plane);
+            for (int b = 0; b < _inBlocks; b++)
+            {
+                TransformInput(image + (b * plane), ty, tx, _v.Address + (((b * (nint)_superTiles) + t) * w), position);
+            }
+        }
+    }
+
+    /// <summary>Phase 2: the 36 products for a run of tiles and panels, and their transforms back into the output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Products(int firstTile, int firstPanel)
+    {
+        int w = TS.Width;
+        int tiles = Math.Min(_tilesPerItem, _count - firstTile);
+        int lastPanel = Math.Min(_weights.Panels.Count, firstPanel + _panelsPerItem);
+        int slot = WorkerPool.CurrentSlot;
+        nint itemTiles = _tilesPerItem * (nint)w;
+        var scratch = _m[slot] ??= new AlignedBuffer(checked(Positions * 2 * _tilesPerItem * w));
+        if (scratch.Length < Positions * 2 * itemTiles)
+        {
+            scratch.Dispose();
+            scratch = _m[slot] = new AlignedBuffer(checked((int)(Positions * 2 * itemTiles)));
+        }
+
+        float* m = scratch.Address;                                       // [36][2][tile][w]
+        nint vPosition = (nint)_inBlocks * _superTiles * w;
+        ConvTileArgs args = default;
+        args.Blocks = _inBlocks;
+        args.XBlockStride = (nint)_superTiles * w;
+        args.Rows = 1;
+        args.Cols = 1;
+        args.ChannelsPerBlock = w;
+        args.XChannelStride = 1;
+        args.YPixelStride = w;
+        args.YBlockStride = itemTiles;
+        for (int p = firstPanel; p < lastPanel; p++)
+        {
+            var panel = _weights.Panels[p];
+            args.WColStride = (nint)w * panel.Blocks * w;
+            args.WRowStride = args.WColStride;
+            args.WBlockStride = args.WColStride;
+            for (int position = 0; position < Positions; position++)
+            {
+                float* weights = _weights.Position(position) + panel.Offset;
+                float* v = _v.Address + (position * vPosition) + (firstTile * (nint)w);
+                float* product = m + (position * 2 * itemTiles);
+                for (int t = 0; t < tiles; t += _group)
+                {
+                    int r = Math.Min(_group, tiles - t);
+                    var gemm = (delegate*<float*, float*, float*, ConvTileArgs*, void>)_gemms[((panel.Blocks - 1) * _group) + r - 1];
+                    gemm(v + (t * w), weights, product + (t * w), &args);
+                }
+            }
+
+            for (int o = 0; o < panel.Blocks; o++)
+            {
+                int block = panel.FirstBlock + o;
+                TV bias = TS.Load(_weights.Bias.Address + (block * w));
+                for (int t = 0; t < tiles; t++)
+                {
+                    int global = _first + firstTile + t;
+                    int n = global / _tilesPerImage, tile = global % _tilesPerImage;
+                    float* plane = _y + (n * OutputImageStride) + ((nint)block * _g.OutHeight * _g.OutWidth * w);
+                    TransformOutput(m + (((o * _tilesPerItem) + t) * w), 2 * itemTiles, plane, tile / _tilesX, tile % _tilesX, bias);
+                }
+            }
         }
     }
 
     /// <summary>V = Bᵀ d B of the 6×6 input tile at tile (ty, tx) of one channel block; position p goes to v + p·stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformInput(float* plane, int ty, int tx, float* v, nint stride)
     {
         var g = _g;
@@ -206,6 +314,7 @@ public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IStrided
     }
 
     /// <summary>One 6-point input transform: <c>out[k·step] = (Bᵀ·[d0..d5])[k]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BT(TV d0, TV d1, TV d2, TV d3, TV d4, TV d5, TV* output, int step)
     {
         TV four = TS.Broadcast(4f), five = TS.Broadcast(5f), two = TS.Broadcast(2f);
@@ -222,6 +331,7 @@ public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IStrided
     }
 
     /// <summary>Y = Aᵀ M A for one output channel block of one tile, plus bias, residual and ReLU, clipped to the image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformOutput(float* m, nint stride, float* plane, int ty, int tx, TV bias)
     {
         var g = _g;
@@ -260,6 +370,7 @@ public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IStrided
     }
 
     /// <summary>One 6→4-point output transform: <c>out[k·step] = (Aᵀ·[m0..m5])[k]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AT(TV m0, TV m1, TV m2, TV m3, TV m4, TV m5, TV* output, int step)
     {
         TV two = TS.Broadcast(2f), four = TS.Broadcast(4f), eight = TS.Broadcast(8f);
@@ -361,4 +472,31 @@ public sealed unsafe class WinogradWeights : IDisposable
         _packed.Dispose();
         Bias.Dispose();
     }
+}
+
+/// <summary>Sizes of a Winograd F(4×4, 3×3) run, shared by the kernel and the backend's choice of algorithm.</summary>
+public static class WinogradPlanning
+{
+    // Transformed inputs of one super-chunk stay in the L2 cache next to a panel of weights (measured: 2 MB super-chunks
+    // made the transform twice as slow as 512 KB ones on a 2 MB L2).
+    private const long TransformedInputBudget = 768L << 10;
+
+    /// <summary>How many super-chunks a run of <paramref name="g"/> takes: the transformed weights are streamed once per super-chunk.</summary>
+    /// <param name="g">The layer.</param>
+    /// <param name="width">Floats per vector.</param>
+    /// <param name="tilesPerGroup">Tiles per register tile.</param>
+    public static int Passes(in ConvGeometry g, int width, int tilesPerGroup)
+    {
+        int group = Math.Clamp(tilesPerGroup, 1, ConvTile.MaxPixels);
+        long perTile = 36L * ((g.InChannels + width - 1) / width) * width * sizeof(float);
+        int budgetTiles = (int)Math.Max(group, TransformedInputBudget / perTile / group * group);
+        long tiles = (long)g.Batch * ((g.OutHeight + 3) / 4) * ((g.OutWidth + 3) / 4);
+        return (int)((tiles + budgetTiles - 1) / budgetTiles);
+    }
+
+    /// <summary>Bytes of transformed weights (36 positions of K×C, padded to whole blocks).</summary>
+    /// <param name="g">The layer.</param>
+    /// <param name="width">Floats per vector.</param>
+    public static long WeightBytes(in ConvGeometry g, int width) =>
+        36L * ((g.InChannels + width - 1) / width) * width * ((g.OutChannels + width - 1) / width) * width * sizeof(float);
 }

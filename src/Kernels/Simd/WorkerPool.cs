@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace CnnGpu.Kernels.Simd;
@@ -20,8 +21,9 @@ public interface IParallelWork
 /// </summary>
 public sealed class WorkerPool : IDisposable
 {
-    // Spin this long after a dispatch before sleeping: layers follow each other within microseconds.
-    private const int SpinIterations = 20_000;
+    // Spin this long after a dispatch before sleeping: layers follow each other within microseconds, while a
+    // worker that spins on after the run would steal a core from whatever the host does next.
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 5000;   // 200 µs
 
     [ThreadStatic]
     private static int t_slot;
@@ -149,16 +151,21 @@ public sealed class WorkerPool : IDisposable
 
     private long WaitForGeneration(long seen)
     {
-        for (int i = 0; i < SpinIterations; i++)
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+        do
         {
-            long generation = Interlocked.Read(ref _generation);
-            if (generation != seen)
+            for (int i = 0; i < 64; i++)
             {
-                return generation;
-            }
+                long generation = Interlocked.Read(ref _generation);
+                if (generation != seen)
+                {
+                    return generation;
+                }
 
-            Thread.SpinWait(8);
+                Thread.SpinWait(4);
+            }
         }
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < deadline);
 
         while (true)
         {
@@ -190,6 +197,7 @@ public sealed class WorkerPool : IDisposable
 
         public ExceptionDispatchInfo? Failure { get; private set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Drain()
         {
             for (int i = Interlocked.Increment(ref Next) - 1; i < count; i = Interlocked.Increment(ref Next) - 1)

@@ -1,0 +1,5 @@
+using System.Runtime.CompilerServices;
+
+// The SIMD kernels stackalloc small vector scratch (Winograd tiles, LRN rows) in their hot loops; every such
+// buffer is written before it is read, so the JIT's zero-initialisation of locals would be pure overhead.
+[module: SkipLocalsInit]
