@@ -14,7 +14,6 @@ namespace CnnGpu.Networks.Onnx;
 /// </summary>
 public static class OnnxImporter
 {
-    private const long ReleaseBatchBytes = 32L << 20;
 
     /// <summary>Oldest supported opset of the default domain.</summary>
     public const int MinOpset = 7;
@@ -32,12 +31,12 @@ public static class OnnxImporter
     public static ComputeGraph Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ModelProto model;
+        OnnxFileScan scan;
         try
         {
-            // Parsed straight from the file: no copy of the whole file in memory next to the parsed model.
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-            model = Parse(file, file.Length, $"'{path}'");
+            // The weights are read from the file straight into the tensors, never held twice (see OnnxFileScan).
+            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            scan = OnnxFileScan.Open(file, $"'{path}'");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -48,8 +47,20 @@ public static class OnnxImporter
             throw new OnnxImportException($"ONNX model '{path}' could not be read: {e.Message}", e);
         }
 
-        string full = Path.GetFullPath(path);
-        return Import(model, Path.GetDirectoryName(full), Path.GetFileNameWithoutExtension(full), consumeTensors: true);
+        using (scan)
+        {
+            Check(scan.Model, scan.Length, $"'{path}'");
+            string full = Path.GetFullPath(path);
+            var initializers = scan.Initializers.Select(i => (i.Tensor, i.RawOffset < 0 ? null : new FileRawData(scan, i.RawOffset, i.RawLength)));
+            try
+            {
+                return Import(scan.Model, Path.GetDirectoryName(full), Path.GetFileNameWithoutExtension(full), initializers);
+            }
+            catch (IOException e)
+            {
+                throw new OnnxImportException($"ONNX model '{path}' could not be read: {e.Message}", e);
+            }
+        }
     }
 
     /// <summary>Reads and imports an ONNX model from a stream.</summary>
@@ -88,6 +99,13 @@ public static class OnnxImporter
             throw new OnnxImportException($"{source} is not a valid ONNX model (truncated, or not ONNX at all): {OneLine(e.Message)}", e);
         }
 
+        Check(model, length, source);
+        return model;
+    }
+
+    /// <summary>Checks that a parsed model is a complete ONNX model of a supported opset.</summary>
+    private static void Check(ModelProto model, long length, string source)
+    {
         if (length == 0)
         {
             throw new OnnxImportException($"{source} is empty, not an ONNX model.");
@@ -99,7 +117,6 @@ public static class OnnxImporter
         }
 
         OpsetOf(model, source);
-        return model;
     }
 
     /// <summary>Imports a parsed model.</summary>
@@ -107,15 +124,14 @@ public static class OnnxImporter
     /// <param name="externalDataDirectory">Where external tensor data lives; null when the model has none.</param>
     /// <param name="name">Graph name; the ONNX graph's name when null.</param>
     /// <exception cref="OnnxImportException">Something in the model is not supported (the message names it).</exception>
-    public static ComputeGraph Import(ModelProto model, string? externalDataDirectory = null, string? name = null) =>
-        Import(model, externalDataDirectory, name, consumeTensors: false);
+    public static ComputeGraph Import(ModelProto model, string? externalDataDirectory = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Import(model, externalDataDirectory, name, model.Graph?.Initializer.Select(t => (t, (FileRawData?)null)) ?? []);
+    }
 
-    /// <summary>
-    /// Imports a model; with <paramref name="consumeTensors"/> (a model this class parsed and nobody else holds) each
-    /// initializer's raw bytes are dropped once decoded, and the garbage collector is asked every few tens of MB to
-    /// reclaim them, so a model's weights are never in memory three times over (file, protobuf, tensors) while it loads.
-    /// </summary>
-    private static ComputeGraph Import(ModelProto model, string? externalDataDirectory, string? name, bool consumeTensors)
+    /// <summary>Imports a model whose initializers come separately, each with its raw data in memory or still in the file.</summary>
+    private static ComputeGraph Import(ModelProto model, string? externalDataDirectory, string? name, IEnumerable<(TensorProto Tensor, FileRawData? Raw)> initializerData)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Graph is null)
@@ -127,26 +143,14 @@ public static class OnnxImporter
         var graph = model.Graph;
         var ctx = new ImportContext(name ?? (graph.Name.Length > 0 ? graph.Name : "onnx"), graph);
         var initializers = new HashSet<string>(StringComparer.Ordinal);
-        long released = 0;
-        foreach (var tensor in graph.Initializer)
+        foreach (var (tensor, raw) in initializerData)
         {
             if (tensor.Name.Length == 0 || !initializers.Add(tensor.Name))
             {
                 throw new OnnxImportException($"Initializer '{tensor.Name}' is unnamed or named twice.");
             }
 
-            ctx.DefineConstant(OnnxTensorReader.Read(tensor, tensor.Name, $"Initializer '{tensor.Name}'", externalDataDirectory));
-            if (consumeTensors)
-            {
-                released += tensor.RawData.Length;
-                tensor.RawData = ByteString.Empty;
-                if (released > ReleaseBatchBytes)
-                {
-                    // The decoded bytes are large-object-heap garbage: collected now, their space holds the next tensors.
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
-                    released = 0;
-                }
-            }
+            ctx.DefineConstant(OnnxTensorReader.Read(tensor, tensor.Name, $"Initializer '{tensor.Name}'", externalDataDirectory, raw));
         }
 
         // Old exporters list initializers among the inputs too: those are constants, not inputs.

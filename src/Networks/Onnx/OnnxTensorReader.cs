@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CnnGpu.Networks.Onnx.Protos;
+using Google.Protobuf;
 
 namespace CnnGpu.Networks.Onnx;
 
@@ -10,7 +11,14 @@ namespace CnnGpu.Networks.Onnx;
 internal static class OnnxTensorReader
 {
     /// <summary>Decodes <paramref name="tensor"/>; <paramref name="where"/> names it in errors (e.g. "initializer 'W'").</summary>
-    public static OnnxConstant Read(TensorProto tensor, string name, string where, string? externalDataDirectory)
+    public static OnnxConstant Read(TensorProto tensor, string name, string where, string? externalDataDirectory) =>
+        Read(tensor, name, where, externalDataDirectory, null);
+
+    /// <summary>
+    /// Decodes <paramref name="tensor"/>, whose raw data (when <paramref name="raw"/> is given) is still in the model
+    /// file: float data is read from the file straight into the tensor's array, with no intermediate copy.
+    /// </summary>
+    public static OnnxConstant Read(TensorProto tensor, string name, string where, string? externalDataDirectory, FileRawData? raw)
     {
         long[] dims = [.. tensor.Dims];
         long count = 1;
@@ -30,15 +38,26 @@ internal static class OnnxTensorReader
         }
 
         var type = (TensorProto.Types.DataType)tensor.DataType;
-        var raw = tensor.DataLocation == TensorProto.Types.DataLocation.External
+        if (raw is not null && tensor.DataLocation != TensorProto.Types.DataLocation.External)
+        {
+            if (type == TensorProto.Types.DataType.Float)
+            {
+                return OnnxConstant.OfFloats(name, dims, raw.ReadFloats((int)count, where));
+            }
+
+            tensor = tensor.Clone();
+            tensor.RawData = ByteString.CopyFrom(raw.ReadBytes(where));
+        }
+
+        var bytes = tensor.DataLocation == TensorProto.Types.DataLocation.External
             ? ReadExternal(tensor, where, externalDataDirectory)
             : tensor.RawData.Memory;
         return type switch
         {
-            TensorProto.Types.DataType.Float => OnnxConstant.OfFloats(name, dims, Floats(tensor, raw, (int)count, where)),
-            TensorProto.Types.DataType.Int64 => OnnxConstant.OfIntegers(name, dims, Int64s(tensor, raw, (int)count, where)),
-            TensorProto.Types.DataType.Int32 => OnnxConstant.OfIntegers(name, dims, Int32s(tensor, raw, (int)count, where)),
-            TensorProto.Types.DataType.Bool => OnnxConstant.OfIntegers(name, dims, Bools(tensor, raw, (int)count, where)),
+            TensorProto.Types.DataType.Float => OnnxConstant.OfFloats(name, dims, Floats(tensor, bytes, (int)count, where)),
+            TensorProto.Types.DataType.Int64 => OnnxConstant.OfIntegers(name, dims, Int64s(tensor, bytes, (int)count, where)),
+            TensorProto.Types.DataType.Int32 => OnnxConstant.OfIntegers(name, dims, Int32s(tensor, bytes, (int)count, where)),
+            TensorProto.Types.DataType.Bool => OnnxConstant.OfIntegers(name, dims, Bools(tensor, bytes, (int)count, where)),
             _ => throw new OnnxImportException($"{where} has data type {type}; CnnGpu reads FLOAT tensors (and INT64, INT32 or BOOL for shapes and flags)."),
         };
     }
@@ -147,5 +166,43 @@ internal static class OnnxTensorReader
         return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value)
             ? value
             : throw new OnnxImportException($"{where}: external-data '{key}' is '{text}', not a non-negative integer.");
+    }
+}
+
+/// <summary>An initializer's raw data still in the model file.</summary>
+/// <param name="File">The scanned file.</param>
+/// <param name="Offset">Where the bytes start.</param>
+/// <param name="Length">How many there are.</param>
+internal sealed record FileRawData(OnnxFileScan File, long Offset, long Length)
+{
+    /// <summary>Reads <paramref name="count"/> little-endian floats straight into a new array.</summary>
+    public float[] ReadFloats(int count, string where)
+    {
+        if (Length != (long)count * sizeof(float))
+        {
+            throw new OnnxImportException($"{where} declares {count} elements ({(long)count * sizeof(float)} bytes) but its data has {Length} bytes.");
+        }
+
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new OnnxImportException($"{where}: raw tensor data is little-endian and this machine is not.");
+        }
+
+        var data = new float[count];
+        File.ReadRaw(Offset, MemoryMarshal.AsBytes(data.AsSpan()));
+        return data;
+    }
+
+    /// <summary>Reads the bytes (small integer tensors: shapes, axes).</summary>
+    public byte[] ReadBytes(string where)
+    {
+        if (Length > int.MaxValue)
+        {
+            throw new OnnxImportException($"{where} has {Length} bytes of raw data, more than CnnGpu supports in one tensor.");
+        }
+
+        var data = new byte[Length];
+        File.ReadRaw(Offset, data);
+        return data;
     }
 }
