@@ -26,7 +26,6 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     where TS : struct, ISimd<TV>
     where TV : unmanaged
 {
-    private const int PointwiseTilesPerItem = 4;
 
     private readonly ConvGeometry _g;
     private readonly PackedConvWeights _weights;
@@ -37,7 +36,8 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     private readonly nint[] _tiles;        // [blocks-1][pixels-1] function pointers at the interior pixel stride
     private readonly nint[] _singles;      // [blocks-1] one-pixel tiles
     private readonly nint _xImage, _xPlane, _xRow, _xPixel, _xChannel, _yPlane;
-    private readonly int _chunks;          // per image and panel (pointwise, nchw-direct) or per output row (direct)
+    private readonly int _chunks;          // per image and panel (nchw-direct), per image (direct, pointwise)
+    private readonly int _pixelsPerChunk;  // pointwise: a whole number of register tiles
     private readonly int _panelsPerChunk;
     private readonly int _rowsPerChunk;
     private readonly int _scratchWidth;    // columns of a padded scratch row (direct)
@@ -93,7 +93,8 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         switch (_walk)
         {
             case Walk.Pointwise:
-                _chunks = CeilDiv(g.OutHeight * g.OutWidth, _tilePixels * PointwiseTilesPerItem);
+                (_pixelsPerChunk, _panelsPerChunk) = PlanPointwise(g, weights, threads, _tilePixels);
+                _chunks = CeilDiv(g.OutHeight * g.OutWidth, _pixelsPerChunk) * CeilDiv(panels, _panelsPerChunk);
                 break;
             case Walk.NchwInput:
                 _chunks = g.OutHeight;
@@ -124,7 +125,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     public nint OutputImageStride { get; set; }
 
     /// <summary>Work items per run.</summary>
-    public int ItemCount => _walk == Walk.PaddedRows ? _g.Batch * _chunks : _g.Batch * _weights.Panels.Count * _chunks;
+    public int ItemCount => _walk == Walk.NchwInput ? _g.Batch * _weights.Panels.Count * _chunks : _g.Batch * _chunks;
 
     /// <summary>Runs the layer.</summary>
     /// <param name="pool">Threads.</param>
@@ -155,6 +156,12 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
             return;
         }
 
+        if (_walk == Walk.Pointwise)
+        {
+            PointwiseBlock(index);
+            return;
+        }
+
         int chunk = index % _chunks;
         int rest = index / _chunks;
         int panelIndex = rest % _weights.Panels.Count;
@@ -164,14 +171,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         float* x = _x + (n * _xImage) + (panel.FirstInputBlock * _xPlane);
         float* w = _weights.Weights.Address + panel.Offset;
         float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane);
-        if (_walk == Walk.Pointwise)
-        {
-            Pointwise(chunk, panel.Blocks, x, w, y, &args);
-        }
-        else
-        {
-            ClippedRow(chunk, panel.Blocks, x, w, y, &args);
-        }
+        ClippedRow(chunk, panel.Blocks, x, w, y, &args);
     }
 
     /// <inheritdoc/>
@@ -204,19 +204,75 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         return args;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Pointwise(int chunk, int blocks, float* x, float* w, float* y, ConvTileArgs* args)
+    /// <summary>
+    /// How to cut a pointwise layer into (pixels × panels) items: each item reads its pixels' inputs once for all its
+    /// panels and its panels' weights once for all its pixels. Early layers (3136 pixels, 64 KB of weights) take every
+    /// panel and split the pixels, so a 3 MB input is not re-read from L3 once per panel; late ones (49 pixels, 4 MB of
+    /// weights) split the panels.
+    /// </summary>
+    private static (int Pixels, int Panels) PlanPointwise(in ConvGeometry g, PackedConvWeights weights, int threads, int tile)
     {
-        args->Rows = 1;
-        args->Cols = 1;
-        int pixels = _g.OutHeight * _g.OutWidth;
-        int start = chunk * _tilePixels * PointwiseTilesPerItem;
-        int end = Math.Min(pixels, start + (_tilePixels * PointwiseTilesPerItem));
-        for (int p = start; p < end; p += _tilePixels)
+        int panels = weights.Panels.Count, w = TS.Width;
+        int tiles = CeilDiv(g.OutHeight * g.OutWidth, tile);
+        double weightFloats = weights.Weights.Length;
+        double inputFloats = (double)((g.InChannels + w - 1) / w) * w * g.OutHeight * g.OutWidth;
+        int wanted = Math.Min(4 * threads, g.Batch * tiles * panels);
+        (int Pixels, int Panels) best = (tile, 1);
+        double bestCost = double.MaxValue;
+        for (int pixelChunks = 1; pixelChunks <= tiles; pixelChunks++)
         {
-            int r = Math.Min(_tilePixels, end - p);
-            var tile = (delegate*<float*, float*, float*, ConvTileArgs*, void>)_tiles[((blocks - 1) * _tilePixels) + r - 1];
-            tile(x + (p * _xPixel), w, y + (p * _width), args);
+            int perPixelChunk = CeilDiv(tiles, pixelChunks);
+            if (pixelChunks > 1 && CeilDiv(tiles, perPixelChunk) != pixelChunks)
+            {
+                continue;
+            }
+
+            for (int panelChunks = 1; panelChunks <= panels; panelChunks++)
+            {
+                int perChunk = CeilDiv(panels, panelChunks);
+                if ((panelChunks > 1 && CeilDiv(panels, perChunk) != panelChunks) || g.Batch * pixelChunks * panelChunks < wanted)
+                {
+                    continue;
+                }
+
+                double cost = (g.Batch * pixelChunks * weightFloats) + (panelChunks * inputFloats * g.Batch);
+                if (cost < bestCost)
+                {
+                    bestCost = cost;
+                    best = (perPixelChunk * tile, perChunk);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>A run of pixels for a run of panels of a pointwise layer: panel outer, so each panel's weights serve every tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PointwiseBlock(int index)
+    {
+        int perImage = _chunks;
+        int n = index / perImage, rest = index % perImage;
+        int panelChunks = CeilDiv(_weights.Panels.Count, _panelsPerChunk);
+        int start = rest / panelChunks * _pixelsPerChunk;
+        int end = Math.Min(_g.OutHeight * _g.OutWidth, start + _pixelsPerChunk);
+        int firstPanel = rest % panelChunks * _panelsPerChunk;
+        int lastPanel = Math.Min(_weights.Panels.Count, firstPanel + _panelsPerChunk);
+        for (int p = firstPanel; p < lastPanel; p++)
+        {
+            var panel = _weights.Panels[p];
+            ConvTileArgs args = Args(panel);
+            args.Rows = 1;
+            args.Cols = 1;
+            float* x = _x + (n * _xImage) + (panel.FirstInputBlock * _xPlane);
+            float* w = _weights.Weights.Address + panel.Offset;
+            float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane);
+            for (int px = start; px < end; px += _tilePixels)
+            {
+                int r = Math.Min(_tilePixels, end - px);
+                var tile = (delegate*<float*, float*, float*, ConvTileArgs*, void>)_tiles[((panel.Blocks - 1) * _tilePixels) + r - 1];
+                tile(x + (px * _xPixel), w, y + (px * _width), &args);
+            }
         }
     }
 
