@@ -387,11 +387,8 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
             float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane);
             for (int oy = oy0; oy < oy1; oy++)
             {
-                // Kernel rows inside the image for this output row.
-                int ih0 = (oy * g.StrideH) - g.PadTop;
-                int kh0 = ih0 >= 0 ? 0 : CeilDiv(-ih0, g.DilationH);
-                int kh1 = Math.Min(g.KernelH, CeilDiv(g.InHeight - ih0, g.DilationH));
-                args.Rows = Math.Max(0, kh1 - kh0);
+                var (ih0, kh0, rows) = KernelRows(oy);
+                args.Rows = rows;
                 float* xRow = x + ((ih0 + (kh0 * g.DilationH) - ihFirst) * scratchRow);
                 float* wRow = weights + (kh0 * args.WRowStride);
                 float* yRow = y + (oy * g.OutWidth * w);
@@ -411,11 +408,8 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     {
         var g = _g;
 
-        // Kernel rows inside the image for this output row.
-        int ih0 = (oy * g.StrideH) - g.PadTop;
-        int kh0 = ih0 >= 0 ? 0 : CeilDiv(-ih0, g.DilationH);
-        int kh1 = Math.Min(g.KernelH, CeilDiv(g.InHeight - ih0, g.DilationH));
-        args->Rows = Math.Max(0, kh1 - kh0);
+        var (ih0, kh0, rows) = KernelRows(oy);
+        args->Rows = rows;
         float* xRow = x + ((ih0 + (kh0 * g.DilationH)) * _xRow);
         float* wRow = w + (kh0 * args->WRowStride);
         float* yRow = y + (oy * g.OutWidth * _width);
@@ -453,6 +447,16 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         args->Cols = Math.Max(0, kw1 - kw0);
         var tile = (delegate*<float*, float*, float*, ConvTileArgs*, void>)_singles[blocks - 1];
         tile(xRow + ((ix0 + (kw0 * g.DilationW)) * _xPixel), wRow + (kw0 * args->WColStride), yRow + (ox * _width), args);
+    }
+
+    /// <summary>For output row <paramref name="oy"/>: the input row of its first tap, and its first and number of kernel rows inside the image.</summary>
+    private (int InputRow, int FirstKernelRow, int Rows) KernelRows(int oy)
+    {
+        var g = _g;
+        int ih0 = (oy * g.StrideH) - g.PadTop;
+        int kh0 = ih0 >= 0 ? 0 : CeilDiv(-ih0, g.DilationH);
+        int kh1 = Math.Min(g.KernelH, CeilDiv(g.InHeight - ih0, g.DilationH));
+        return (ih0, kh0, Math.Max(0, kh1 - kh0));
     }
 
     private static int CeilDiv(int a, int b) => a <= 0 ? -(-a / b) : ((a - 1) / b) + 1;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CnnGpu.Cli.Commands;
 using CnnGpu.Networks.Onnx.Protos;
 using CnnGpu.Networks.Zoo;
 using CnnGpu.Runtime.Backends.Reference;
@@ -183,32 +182,7 @@ public sealed partial class ExportCommandTests : IDisposable
         return path;
     }
 
-    private static (int Code, string Stdout, string Stderr) Invoke(params string[] args)
-    {
-        var root = new RootCommand("test") { ExportCommand.Create() };
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int code = CliInvocation.Invoke(root, args, new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Stdout, string Stderr) Invoke(params string[] args) => Cli.Invoke(args);
 
-    private static (int Code, string Stdout, string Stderr) Process(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cnngpu.dll"));
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(60_000), "cnngpu did not finish");
-        return (process.ExitCode, stdout.Result, stderr);
-    }
+    private static (int Code, string Stdout, string Stderr) Process(params string[] args) => Cli.Process(args);
 }

@@ -73,7 +73,7 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
         {
             var depthwise = new DepthwiseConvolution<TS, TV>(g, weights.Constant!.Data, bias?.Constant!.Data ?? [], epilogue);
             return new CpuConvolutionKernel(depthwise.Algorithm + suffix, blocked, [.. layouts], depthwise, attrs.Residual,
-                (inputs, output) => depthwise.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])), depthwise);
+                (inputs, output) => depthwise.Run(backend.Pool, CpuKernel.Address(inputs[0]), CpuKernel.Address(output), residual < 0 ? null : CpuKernel.Address(inputs[residual])), depthwise);
         }
 
         if (family == "conv/winograd-4x4")
@@ -81,14 +81,14 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
             var transformed = store.GetOrAdd($"winograd/{weights.ValueId}/{bias?.ValueId ?? -1}", () => new WinogradWeights(g, TS.Width, weights.Constant!.Data, bias?.Constant!.Data ?? []));
             var fast = new WinogradConvolution<TS, TV>(g, transformed, epilogue, TilePixels, backend.Threads);
             return new CpuConvolutionKernel(fast.Algorithm + suffix, blocked, [.. layouts], fast, attrs.Residual,
-                (inputs, output) => fast.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])), fast);
+                (inputs, output) => fast.Run(backend.Pool, CpuKernel.Address(inputs[0]), CpuKernel.Address(output), residual < 0 ? null : CpuKernel.Address(inputs[residual])), fast);
         }
 
         string key = $"conv/{weights.ValueId}/{bias?.ValueId ?? -1}/{(blockedInput ? "blocked" : "nchw")}";
         var packed = store.GetOrAdd(key, () => new PackedConvWeights(g, TS.Width, blockedInput, weights.Constant!.Data, bias?.Constant!.Data ?? []));
         var conv = new DirectConvolution<TS, TV>(g, blockedInput, packed, epilogue, backend.Threads, pointwise: family == "conv/pointwise");
         return new CpuConvolutionKernel(conv.Algorithm + suffix, blocked, [.. layouts], conv, attrs.Residual,
-            (inputs, output) => conv.Run(backend.Pool, Address(inputs[0]), Address(output), residual < 0 ? null : Address(inputs[residual])), conv);
+            (inputs, output) => conv.Run(backend.Pool, CpuKernel.Address(inputs[0]), CpuKernel.Address(output), residual < 0 ? null : CpuKernel.Address(inputs[residual])), conv);
     }
 
     public static CpuKernel FullyConnected(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
@@ -104,7 +104,7 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
             () => FullyConnectedPacking.Pack(weights.Constant!.Data, bias?.Constant!.Data ?? [], inFeatures, outFeatures, a.TransposedWeight, TS.Width));
         var fc = new FullyConnected<TS, TV>(batch, inFeatures, outFeatures, packed, a.Activation == FusedActivation.Relu, TilePixels);
         return new DelegateCpuKernel(fc.Algorithm, TensorLayout.Nchw, [TensorLayout.Nchw], false,
-            (inputs, output) => fc.Run(backend.Pool, Address(inputs[0]), Address(output)), fc);
+            (inputs, output) => fc.Run(backend.Pool, CpuKernel.Address(inputs[0]), CpuKernel.Address(output)), fc);
     }
 
     /// <summary>
@@ -126,6 +126,4 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
         return g.InChannels >= 32 && g.OutChannels >= 32 && waste <= 1.35 && tiles >= 2 * TilePixels && saved > 2 * streaming;
     }
 
-    private static float* Address(IDeviceBuffer? buffer) =>
-        buffer is CpuBuffer cpu ? cpu.Address : throw new CnnGpuException($"A {buffer?.GetType().Name ?? "missing"} buffer reached the CPU backend.");
 }

@@ -41,7 +41,7 @@ internal static unsafe class CpuElementwiseKernels<TS, TV>
         backend.Choose(request, "reorder");
         var convert = new LayoutConversion<TS, TV>(x.Shape[0], x.Shape[1], x.Shape.CountFrom(2), toBlocked: false);
         return new DelegateCpuKernel($"reorder {x.Layout}→NCHW", TensorLayout.Nchw, [x.Layout], false,
-            (inputs, output) => convert.Run(backend.Pool, Address(inputs[0]), Address(output)));
+            (inputs, output) => convert.Run(backend.Pool, CpuKernel.Address(inputs[0]), CpuKernel.Address(output)));
     }
 
     public static CpuKernel Softmax(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
@@ -49,7 +49,7 @@ internal static unsafe class CpuElementwiseKernels<TS, TV>
         backend.Choose(request, "softmax");
         var softmax = new Softmax<TS, TV>(KernelGeometry.Channels(request));
         return new DelegateCpuKernel("softmax", TensorLayout.Nchw, [TensorLayout.Nchw], true,
-            (inputs, output) => softmax.Run(backend.Pool, Address(inputs[0]), Address(output)));
+            (inputs, output) => softmax.Run(backend.Pool, CpuKernel.Address(inputs[0]), CpuKernel.Address(output)));
     }
 
     public static CpuKernel BatchNorm(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
@@ -71,7 +71,7 @@ internal static unsafe class CpuElementwiseKernels<TS, TV>
 
         var affine = new ChannelAffine<TS, TV>(x.Shape[0], channels, x.Shape.CountFrom(2), x.Layout.IsBlocked, perImage: false);
         return new DelegateCpuKernel("batchnorm", x.Layout, [x.Layout], true,
-            (inputs, output) => affine.Run(backend.Pool, Address(inputs[0]), scale.Address, shift.Address, Address(output)), scale, shift);
+            (inputs, output) => affine.Run(backend.Pool, CpuKernel.Address(inputs[0]), scale.Address, shift.Address, CpuKernel.Address(output)), scale, shift);
     }
 
     public static CpuKernel ChannelScale(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
@@ -82,7 +82,7 @@ internal static unsafe class CpuElementwiseKernels<TS, TV>
         var affine = new ChannelAffine<TS, TV>(x.Shape[0], x.Shape[1], x.Shape.CountFrom(2), x.Layout.IsBlocked, perImage: true);
         float* constantGate = gate.IsConstant ? ((CpuBuffer)store.Flat(gate.ValueId)).Address : null;
         return new DelegateCpuKernel("channel-scale", x.Layout, [x.Layout, TensorLayout.Nchw], true,
-            (inputs, output) => affine.Run(backend.Pool, Address(inputs[0]), constantGate is null ? Address(inputs[1]) : constantGate, null, Address(output)));
+            (inputs, output) => affine.Run(backend.Pool, CpuKernel.Address(inputs[0]), constantGate is null ? CpuKernel.Address(inputs[1]) : constantGate, null, CpuKernel.Address(output)));
     }
 
     public static CpuKernel Add(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
@@ -105,7 +105,7 @@ internal static unsafe class CpuElementwiseKernels<TS, TV>
 
         var owned = constant is null ? Array.Empty<IDisposable>() : [constant];
         return new DelegateCpuKernel(name, layout, [layout, layout], true,
-            (inputs, output) => add.Run(backend.Pool, Address(inputs[0]), constant is null ? Address(inputs[1]) : constant.Address, Address(output)), owned);
+            (inputs, output) => add.Run(backend.Pool, CpuKernel.Address(inputs[0]), constant is null ? CpuKernel.Address(inputs[1]) : constant.Address, CpuKernel.Address(output)), owned);
     }
 
     public static CpuKernel Concat(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
@@ -125,10 +125,10 @@ internal static unsafe class CpuElementwiseKernels<TS, TV>
         {
             for (int i = 0; i < pointers.Length; i++)
             {
-                pointers[i] = Address(inputs[i]);
+                pointers[i] = CpuKernel.Address(inputs[i]);
             }
 
-            copy.Run(backend.Pool, pointers, Address(output));
+            copy.Run(backend.Pool, pointers, CpuKernel.Address(output));
         });
     }
 
@@ -143,7 +143,7 @@ internal static unsafe class CpuElementwiseKernels<TS, TV>
 
         var convert = new LayoutConversion<TS, TV>(shape[0], shape[1], shape.CountFrom(2), toBlocked);
         return new DelegateCpuKernel($"reorder {source}→{target}", target, [source], false,
-            (inputs, output) => convert.Run(backend.Pool, Address(inputs[0]), Address(output)));
+            (inputs, output) => convert.Run(backend.Pool, CpuKernel.Address(inputs[0]), CpuKernel.Address(output)));
     }
 
     private static DelegateCpuKernel Unary(CpuBackend<TS, TV> backend, KernelRequest request, ElementwiseOp op, string name, TensorLayout layout)
@@ -151,7 +151,7 @@ internal static unsafe class CpuElementwiseKernels<TS, TV>
         backend.Choose(request, name);
         var kernel = new Elementwise<TS, TV>(op, layout.StorageLength(request.InputShape(0)));
         return new DelegateCpuKernel(name, layout, [layout], true,
-            (inputs, output) => kernel.Run(backend.Pool, Address(inputs[0]), null, Address(output)));
+            (inputs, output) => kernel.Run(backend.Pool, CpuKernel.Address(inputs[0]), null, CpuKernel.Address(output)));
     }
 
     /// <summary>Writes NCHW <paramref name="data"/> of <paramref name="shape"/> into <paramref name="destination"/> in <paramref name="layout"/>.</summary>
@@ -177,5 +177,4 @@ internal static unsafe class CpuElementwiseKernels<TS, TV>
         }
     }
 
-    private static float* Address(IDeviceBuffer? buffer) => ((CpuBuffer)buffer!).Address;
 }

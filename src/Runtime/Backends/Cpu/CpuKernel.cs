@@ -10,8 +10,11 @@ internal abstract unsafe class CpuKernel : IPreparedKernel
 {
     private readonly ImmutableArray<TensorLayout> _inputLayouts;
 
-    protected CpuKernel(string algorithm, TensorLayout outputLayout, ImmutableArray<TensorLayout> inputLayouts, bool supportsInPlace = false)
+    private readonly IDisposable[] _owned;
+
+    protected CpuKernel(string algorithm, TensorLayout outputLayout, ImmutableArray<TensorLayout> inputLayouts, bool supportsInPlace, IDisposable[] owned)
     {
+        _owned = owned;
         Algorithm = algorithm;
         OutputLayout = outputLayout;
         _inputLayouts = inputLayouts;
@@ -34,38 +37,33 @@ internal abstract unsafe class CpuKernel : IPreparedKernel
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Disposes what the kernel precomputed and owns.</summary>
     protected virtual void Dispose(bool disposing)
     {
+        if (disposing)
+        {
+            foreach (var o in _owned)
+            {
+                o.Dispose();
+            }
+        }
     }
 
-    /// <summary>The address of a CPU buffer.</summary>
-    protected static float* Address(IDeviceBuffer? buffer) =>
+    /// <summary>The address of a CPU buffer (the one place buffers of the run become pointers).</summary>
+    public static float* Address(IDeviceBuffer? buffer) =>
         buffer is CpuBuffer cpu ? cpu.Address : throw new CnnGpuException($"A {buffer?.GetType().Name ?? "missing"} buffer reached the CPU backend.");
 }
 
 /// <summary>A CPU kernel whose run is a delegate over the run's buffers (the simple ops).</summary>
 internal sealed class DelegateCpuKernel(string algorithm, TensorLayout outputLayout, ImmutableArray<TensorLayout> inputLayouts, bool supportsInPlace, KernelLaunch launch, params IDisposable[] owned)
-    : CpuKernel(algorithm, outputLayout, inputLayouts, supportsInPlace)
+    : CpuKernel(algorithm, outputLayout, inputLayouts, supportsInPlace, owned)
 {
     public override void Run(ReadOnlySpan<IDeviceBuffer?> inputs, IDeviceBuffer output) => launch(inputs, output);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            foreach (var o in owned)
-            {
-                o.Dispose();
-            }
-        }
-
-        base.Dispose(disposing);
-    }
 }
 
 /// <summary>A CPU convolution: its output can be a channel slice of a concatenation's output (unless it adds a residual laid out like its own output).</summary>
 internal sealed class CpuConvolutionKernel(string algorithm, TensorLayout outputLayout, ImmutableArray<TensorLayout> inputLayouts, Kernels.Simd.IStridedOutput convolution, bool residual, KernelLaunch launch, params IDisposable[] owned)
-    : CpuKernel(algorithm, outputLayout, inputLayouts), IStridedOutputKernel
+    : CpuKernel(algorithm, outputLayout, inputLayouts, false, owned), IStridedOutputKernel
 {
     public bool CanUseOutputImageStride(int imageStride) => !residual && imageStride >= convolution.OutputImageStride;
 
@@ -80,17 +78,4 @@ internal sealed class CpuConvolutionKernel(string algorithm, TensorLayout output
     }
 
     public override void Run(ReadOnlySpan<IDeviceBuffer?> inputs, IDeviceBuffer output) => launch(inputs, output);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            foreach (var o in owned)
-            {
-                o.Dispose();
-            }
-        }
-
-        base.Dispose(disposing);
-    }
 }

@@ -26,7 +26,7 @@ internal static unsafe class CpuSpatialKernels<TS, TV>
         var pool = new BlockedGlobalAveragePooling<TS, TV>(x[0], x[1], x.CountFrom(2));
         var blocked = CpuBackend<TS, TV>.Blocked;
         return new DelegateCpuKernel("pool/global-avg-blocked", blocked, [blocked], false,
-            (inputs, output) => pool.Run(backend.Pool, Address(inputs[0]), Address(output)));
+            (inputs, output) => pool.Run(backend.Pool, CpuKernel.Address(inputs[0]), CpuKernel.Address(output)));
     }
 
     public static CpuKernel Lrn(CpuBackend<TS, TV> backend, KernelRequest request, IConstantStore store)
@@ -35,7 +35,7 @@ internal static unsafe class CpuSpatialKernels<TS, TV>
         var lrn = new BlockedLrn<TS, TV>(KernelGeometry.Lrn(request));
         var blocked = CpuBackend<TS, TV>.Blocked;
         return new DelegateCpuKernel("lrn/blocked", blocked, [blocked], false,
-            (inputs, output) => lrn.Run(backend.Pool, Address(inputs[0]), Address(output)));
+            (inputs, output) => lrn.Run(backend.Pool, CpuKernel.Address(inputs[0]), CpuKernel.Address(output)));
     }
 
     private static DelegateCpuKernel Pool(CpuBackend<TS, TV> backend, KernelRequest request, PoolWindow window, bool countIncludePad, bool max)
@@ -44,8 +44,7 @@ internal static unsafe class CpuSpatialKernels<TS, TV>
         backend.Choose(request, pool.Algorithm);
         var blocked = CpuBackend<TS, TV>.Blocked;
         return new DelegateCpuKernel(pool.Algorithm, blocked, [blocked], false,
-            (inputs, output) => pool.Run(backend.Pool, Address(inputs[0]), Address(output)));
+            (inputs, output) => pool.Run(backend.Pool, CpuKernel.Address(inputs[0]), CpuKernel.Address(output)));
     }
 
-    private static float* Address(IDeviceBuffer? buffer) => ((CpuBuffer)buffer!).Address;
 }
