@@ -216,7 +216,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         int tiles = CeilDiv(g.OutHeight * g.OutWidth, tile);
         double weightFloats = weights.Weights.Length;
         double inputFloats = (double)((g.InChannels + w - 1) / w) * w * g.OutHeight * g.OutWidth;
-        int wanted = Math.Min(4 * threads, g.Batch * tiles * panels);
+        int wanted = Math.Min(WorkerPool.ItemsPerThread * threads, g.Batch * tiles * panels);
         (int Pixels, int Panels) best = (tile, 1);
         double bestCost = double.MaxValue;
         for (int pixelChunks = 1; pixelChunks <= tiles; pixelChunks++)
@@ -287,7 +287,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         int panels = weights.Panels.Count, w = TS.Width;
         double weightFloats = weights.Weights.Length;
         double inputRowFloats = (double)((g.InChannels + w - 1) / w) * w * (((g.OutWidth - 1) * g.StrideW) + ((g.KernelW - 1) * g.DilationW) + 1);
-        int wanted = Math.Min(4 * threads, g.Batch * g.OutHeight * panels);
+        int wanted = Math.Min(WorkerPool.ItemsPerThread * threads, g.Batch * g.OutHeight * panels);
         (int Rows, int Panels) best = (g.OutHeight, panels);
         double bestCost = double.MaxValue;
         for (int rowChunks = 1; rowChunks <= g.OutHeight; rowChunks++)

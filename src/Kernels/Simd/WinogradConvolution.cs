@@ -167,7 +167,7 @@ public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IStrided
         int groups = (count + _group - 1) / _group;
         double weightFloats = (double)Positions * _inBlocks * TS.Width * _outBlocks * TS.Width;
         double inputFloats = (double)Positions * _inBlocks * TS.Width * count;
-        int wanted = Math.Min(4 * threads, groups * panels);
+        int wanted = Math.Min(WorkerPool.ItemsPerThread * threads, groups * panels);
         (int Tiles, int Panels) best = (_group, 1);
         double bestCost = double.MaxValue;
         for (int tileChunks = 1; tileChunks <= groups; tileChunks++)
