@@ -36,8 +36,8 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     private readonly nint[] _tiles;        // [blocks-1][pixels-1] function pointers at the interior pixel stride
     private readonly nint[] _singles;      // [blocks-1] one-pixel tiles
     private readonly nint _xImage, _xPlane, _xRow, _xPixel, _xChannel, _yPlane;
-    private readonly int _chunks;          // per image and panel (nchw-direct), per image (direct, pointwise)
-    private readonly int _pixelsPerChunk;  // pointwise: a whole number of register tiles
+    private readonly int _chunks;          // per image and panel (nchw-direct), per batch (direct, pointwise)
+    private readonly int _tilesPerChunk;   // pointwise: register tiles per item, numbered across the batch
     private readonly int _panelsPerChunk;
     private readonly int _rowsPerChunk;
     private readonly int _scratchWidth;    // columns of a padded scratch row (direct)
@@ -93,8 +93,8 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         switch (_walk)
         {
             case Walk.Pointwise:
-                (_pixelsPerChunk, _panelsPerChunk) = PlanPointwise(g, weights, threads, _tilePixels);
-                _chunks = CeilDiv(g.OutHeight * g.OutWidth, _pixelsPerChunk) * CeilDiv(panels, _panelsPerChunk);
+                (_tilesPerChunk, _panelsPerChunk) = PlanPointwise(g, weights, threads, _tilePixels);
+                _chunks = CeilDiv(g.Batch * CeilDiv(g.OutHeight * g.OutWidth, _tilePixels), _tilesPerChunk) * CeilDiv(panels, _panelsPerChunk);
                 break;
             case Walk.NchwInput:
                 _chunks = g.OutHeight;
@@ -102,7 +102,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
             default:
                 _scratchWidth = ((g.OutWidth - 1) * g.StrideW) + ((g.KernelW - 1) * g.DilationW) + 1;
                 (_rowsPerChunk, _panelsPerChunk) = PlanBlocks(g, weights, threads);
-                _chunks = CeilDiv(g.OutHeight, _rowsPerChunk) * CeilDiv(panels, _panelsPerChunk);
+                _chunks = CeilDiv(g.Batch * g.OutHeight, _rowsPerChunk) * CeilDiv(panels, _panelsPerChunk);
                 _scratch = new AlignedBuffer?[Math.Max(1, threads)];
                 break;
         }
@@ -125,7 +125,11 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     public nint OutputImageStride { get; set; }
 
     /// <summary>Work items per run.</summary>
-    public int ItemCount => _walk == Walk.NchwInput ? _g.Batch * _weights.Panels.Count * _chunks : _g.Batch * _chunks;
+    public int ItemCount => _walk switch
+    {
+        Walk.NchwInput => _g.Batch * _weights.Panels.Count * _chunks,
+        _ => _chunks,
+    };
 
     /// <summary>Runs the layer.</summary>
     /// <param name="pool">Threads.</param>
@@ -205,24 +209,25 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     }
 
     /// <summary>
-    /// How to cut a pointwise layer into (pixels × panels) items: each item reads its pixels' inputs once for all its
-    /// panels and its panels' weights once for all its pixels. Early layers (3136 pixels, 64 KB of weights) take every
-    /// panel and split the pixels, so a 3 MB input is not re-read from L3 once per panel; late ones (49 pixels, 4 MB of
-    /// weights) split the panels.
+    /// How to cut a pointwise layer into (tiles × panels) items, the tiles numbered across the whole batch: each item
+    /// reads its tiles' inputs once for all its panels and its panels' weights once for all its tiles. Early layers
+    /// (3136 pixels, 64 KB of weights) take every panel and split the tiles, so a 3 MB input is not re-read from L3
+    /// once per panel; late ones (49 pixels, 4 MB of weights) split the panels, and at batch 8 an item's tiles span
+    /// images, so the weights are streamed once per batch rather than once per image.
     /// </summary>
-    private static (int Pixels, int Panels) PlanPointwise(in ConvGeometry g, PackedConvWeights weights, int threads, int tile)
+    private static (int Tiles, int Panels) PlanPointwise(in ConvGeometry g, PackedConvWeights weights, int threads, int tile)
     {
         int panels = weights.Panels.Count, w = TS.Width;
-        int tiles = CeilDiv(g.OutHeight * g.OutWidth, tile);
+        int tiles = g.Batch * CeilDiv(g.OutHeight * g.OutWidth, tile);
         double weightFloats = weights.Weights.Length;
-        double inputFloats = (double)((g.InChannels + w - 1) / w) * w * g.OutHeight * g.OutWidth;
-        int wanted = Math.Min(WorkerPool.ItemsPerThread * threads, g.Batch * tiles * panels);
-        (int Pixels, int Panels) best = (tile, 1);
+        double inputFloats = (double)((g.InChannels + w - 1) / w) * w * g.OutHeight * g.OutWidth * g.Batch;
+        int wanted = Math.Min(WorkerPool.ItemsPerThread * threads, tiles * panels);
+        (int Tiles, int Panels) best = (1, 1);
         double bestCost = double.MaxValue;
-        for (int pixelChunks = 1; pixelChunks <= tiles; pixelChunks++)
+        for (int tileChunks = 1; tileChunks <= tiles; tileChunks++)
         {
-            int perPixelChunk = CeilDiv(tiles, pixelChunks);
-            if (pixelChunks > 1 && CeilDiv(tiles, perPixelChunk) != pixelChunks)
+            int perTileChunk = CeilDiv(tiles, tileChunks);
+            if (tileChunks > 1 && CeilDiv(tiles, perTileChunk) != tileChunks)
             {
                 continue;
             }
@@ -230,16 +235,16 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
             for (int panelChunks = 1; panelChunks <= panels; panelChunks++)
             {
                 int perChunk = CeilDiv(panels, panelChunks);
-                if ((panelChunks > 1 && CeilDiv(panels, perChunk) != panelChunks) || g.Batch * pixelChunks * panelChunks < wanted)
+                if ((panelChunks > 1 && CeilDiv(panels, perChunk) != panelChunks) || tileChunks * panelChunks < wanted)
                 {
                     continue;
                 }
 
-                double cost = (g.Batch * pixelChunks * weightFloats) + (panelChunks * inputFloats * g.Batch);
+                double cost = (tileChunks * weightFloats) + (panelChunks * inputFloats);
                 if (cost < bestCost)
                 {
                     bestCost = cost;
-                    best = (perPixelChunk * tile, perChunk);
+                    best = (perTileChunk, perChunk);
                 }
             }
         }
@@ -247,16 +252,16 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         return best;
     }
 
-    /// <summary>A run of pixels for a run of panels of a pointwise layer: panel outer, so each panel's weights serve every tile.</summary>
+    /// <summary>A run of tiles (across images) for a run of panels of a pointwise layer: panel outer, so each panel's weights serve every tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PointwiseBlock(int index)
     {
-        int perImage = _chunks;
-        int n = index / perImage, rest = index % perImage;
+        int pixels = _g.OutHeight * _g.OutWidth;
+        int tilesPerImage = CeilDiv(pixels, _tilePixels);
         int panelChunks = CeilDiv(_weights.Panels.Count, _panelsPerChunk);
-        int start = rest / panelChunks * _pixelsPerChunk;
-        int end = Math.Min(_g.OutHeight * _g.OutWidth, start + _pixelsPerChunk);
-        int firstPanel = rest % panelChunks * _panelsPerChunk;
+        int firstTile = index / panelChunks * _tilesPerChunk;
+        int lastTile = Math.Min(_g.Batch * tilesPerImage, firstTile + _tilesPerChunk);
+        int firstPanel = index % panelChunks * _panelsPerChunk;
         int lastPanel = Math.Min(_weights.Panels.Count, firstPanel + _panelsPerChunk);
         for (int p = firstPanel; p < lastPanel; p++)
         {
@@ -264,12 +269,13 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
             ConvTileArgs args = Args(panel);
             args.Rows = 1;
             args.Cols = 1;
-            float* x = _x + (n * _xImage) + (panel.FirstInputBlock * _xPlane);
             float* w = _weights.Weights.Address + panel.Offset;
-            float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane);
-            for (int px = start; px < end; px += _tilePixels)
+            for (int t = firstTile; t < lastTile; t++)
             {
-                int r = Math.Min(_tilePixels, end - px);
+                int n = t / tilesPerImage, px = t % tilesPerImage * _tilePixels;
+                int r = Math.Min(_tilePixels, pixels - px);
+                float* x = _x + (n * _xImage) + (panel.FirstInputBlock * _xPlane);
+                float* y = _y + (n * OutputImageStride) + (panel.FirstBlock * _yPlane);
                 var tile = (delegate*<float*, float*, float*, ConvTileArgs*, void>)_tiles[((panel.Blocks - 1) * _tilePixels) + r - 1];
                 tile(x + (px * _xPixel), w, y + (px * _width), &args);
             }
@@ -284,35 +290,35 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
     /// </summary>
     private static (int Rows, int Panels) PlanBlocks(in ConvGeometry g, PackedConvWeights weights, int threads)
     {
+        const double CachedWeightFloats = 256 * 1024;   // 1 MB: a panel run this small stays in L2 from one image to the next
         int panels = weights.Panels.Count, w = TS.Width;
+        int rowsTotal = g.Batch * g.OutHeight;
         double weightFloats = weights.Weights.Length;
         double inputRowFloats = (double)((g.InChannels + w - 1) / w) * w * (((g.OutWidth - 1) * g.StrideW) + ((g.KernelW - 1) * g.DilationW) + 1);
-        int wanted = Math.Min(WorkerPool.ItemsPerThread * threads, g.Batch * g.OutHeight * panels);
-        (int Rows, int Panels) best = (g.OutHeight, panels);
+        int wanted = Math.Min(WorkerPool.ItemsPerThread * threads, rowsTotal * panels);
+        (int Rows, int Panels) best = (rowsTotal, panels);
         double bestCost = double.MaxValue;
-        for (int rowChunks = 1; rowChunks <= g.OutHeight; rowChunks++)
+        for (int rowChunks = 1; rowChunks <= rowsTotal; rowChunks++)
         {
-            int rows = CeilDiv(g.OutHeight, rowChunks);
-            if (rowChunks > 1 && CeilDiv(g.OutHeight, rows) != rowChunks)
+            int rows = CeilDiv(rowsTotal, rowChunks);
+            if (rowChunks > 1 && CeilDiv(rowsTotal, rows) != rowChunks)
             {
                 continue;   // same split as a smaller count
             }
 
-            int inputRows = ((rows - 1) * g.StrideH) + ((g.KernelH - 1) * g.DilationH) + 1;
+            int images = CeilDiv(rows, g.OutHeight) + (rows % g.OutHeight == 0 ? 0 : 1);
+            int inputRows = ((Math.Min(rows, g.OutHeight) - 1) * g.StrideH) + ((g.KernelH - 1) * g.DilationH) + 1;
             for (int panelChunks = 1; panelChunks <= panels; panelChunks++)
             {
                 int perChunk = CeilDiv(panels, panelChunks);
-                if (panelChunks > 1 && CeilDiv(panels, perChunk) != panelChunks)
+                if ((panelChunks > 1 && CeilDiv(panels, perChunk) != panelChunks) || rowChunks * panelChunks < wanted)
                 {
                     continue;
                 }
 
-                if (g.Batch * rowChunks * panelChunks < wanted)
-                {
-                    continue;
-                }
-
-                double cost = (rowChunks * weightFloats) + (panelChunks * rowChunks * inputRows * inputRowFloats);
+                // A row block spanning images re-reads its panels once per image: from L2 when they fit, else from memory.
+                double weightReads = weightFloats / panelChunks > CachedWeightFloats ? images : 1;
+                double cost = (rowChunks * weightFloats * weightReads) + (panelChunks * rowChunks * images * inputRows * inputRowFloats);
                 if (cost < bestCost)
                 {
                     bestCost = cost;
@@ -324,19 +330,31 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         return best;
     }
 
-    /// <summary>A block of output rows for a run of panels, from a zero-padded copy of the input rows they read.</summary>
+    /// <summary>A block of output rows (numbered across the batch) for a run of panels, image by image.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PaddedRow(int index)
     {
         var g = _g;
-        int w = _width;
-        int perImage = _chunks;
-        int n = index / perImage, rest = index % perImage;
         int panelChunks = CeilDiv(_weights.Panels.Count, _panelsPerChunk);
-        int oy0 = rest / panelChunks * _rowsPerChunk;
-        int oy1 = Math.Min(g.OutHeight, oy0 + _rowsPerChunk);
-        int firstPanel = rest % panelChunks * _panelsPerChunk;
+        int row = index / panelChunks * _rowsPerChunk;
+        int end = Math.Min(g.Batch * g.OutHeight, row + _rowsPerChunk);
+        int firstPanel = index % panelChunks * _panelsPerChunk;
         int lastPanel = Math.Min(_weights.Panels.Count, firstPanel + _panelsPerChunk);
+        while (row < end)
+        {
+            int n = row / g.OutHeight, oy0 = row % g.OutHeight;
+            int oy1 = Math.Min(g.OutHeight, oy0 + (end - row));
+            PaddedSegment(n, oy0, oy1, firstPanel, lastPanel);
+            row += oy1 - oy0;
+        }
+    }
+
+    /// <summary>Output rows oy0 … oy1−1 of image <paramref name="n"/> for panels [firstPanel, lastPanel), from a zero-padded copy of the input rows they read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PaddedSegment(int n, int oy0, int oy1, int firstPanel, int lastPanel)
+    {
+        var g = _g;
+        int w = _width;
 
         // The input blocks these panels read (all of them unless the layer is grouped).
         int firstBlock = int.MaxValue, endBlock = 0;

@@ -174,6 +174,15 @@ public sealed class ReferenceHandVectorTests(ReferenceFixture fixture) : HandVec
 [Collection(OnIlgpuCpu.Name)]
 public sealed class IlgpuCpuHandVectorTests(IlgpuCpuFixture fixture) : HandVectorTests(fixture);
 
+[Collection(OnCpu.Name)]
+public sealed class CpuHandVectorTests(CpuFixture fixture) : HandVectorTests(fixture);
+
+[Collection(OnCpu256.Name)]
+public sealed class Cpu256HandVectorTests(Cpu256Fixture fixture) : HandVectorTests(fixture);
+
+[Collection(OnCpu128.Name)]
+public sealed class Cpu128HandVectorTests(Cpu128Fixture fixture) : HandVectorTests(fixture);
+
 [Collection(OnCuda.Name)]
 public sealed class CudaHandVectorTests(CudaFixture fixture) : HandVectorTests(fixture);
 
