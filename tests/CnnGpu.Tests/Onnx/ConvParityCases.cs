@@ -27,6 +27,19 @@ public static class ConvParityCases
                 .Node("Conv", ["x", "W"], ["c"], Attr("pads", 1, 1, 1, 1))
                 .Node("Add", ["c", "bias"], ["y"])
                 .Output("y"), [4, 8, 8]);
+
+        // torch.onnx shares equal initializers: the second conv's weights and bias are Identity outputs of the first's.
+        yield return new("two convs sharing initializers through Identity (torch.onnx style)", () =>
+            new OnnxModelBuilder()
+                .Input("x", -1, 4, 8, 8)
+                .Initializer("W", W(15, 4, 4, 3, 3))
+                .Initializer("b", W(16, 4))
+                .Node("Identity", "W", "W2")
+                .Node("Identity", "b", "b2")
+                .Node("Conv", ["x", "W", "b"], ["c"], Attr("pads", 1, 1, 1, 1))
+                .Node("Relu", "c", "r")
+                .Node("Conv", ["r", "W2", "b2"], ["y"], Attr("pads", 1, 1, 1, 1))
+                .Output("y"), [4, 8, 8]);
     }
 
     private static ParityCase Conv(string name, int[] item, int[] w, bool bias, long opset, bool floatData, params AttributeProto[] attrs) =>
