@@ -38,6 +38,9 @@ NETWORKS = {
     "resnet50": lambda: torchvision.models.resnet50(weights=None),
     "resnet101": lambda: torchvision.models.resnet101(weights=None),
     "resnet152": lambda: torchvision.models.resnet152(weights=None),
+    "resnext50_32x4d": lambda: torchvision.models.resnext50_32x4d(weights=None),
+    "mobilenet_v2": lambda: torchvision.models.mobilenet_v2(weights=None),
+    "shufflenet_v2_x1_0": lambda: torchvision.models.shufflenet_v2_x1_0(weights=None),
 }
 
 
