@@ -8,7 +8,8 @@ namespace CnnGpu.Tests.Onnx;
 
 /// <summary>
 /// The full-size torchvision exports (torch 1.13, opset 13, dynamic batch, random weights) that
-/// <c>perf/export_torchvision.py perf/models vgg16 resnext50_32x4d mobilenet_v2 shufflenet_v2_x1_0</c> writes
+/// <c>perf/export_torchvision.py perf/models vgg16 resnext50_32x4d mobilenet_v2 shufflenet_v2_x1_0</c> (and, with
+/// <c>--distinct-constants</c>, the <c>-distinct</c> variants) writes
 /// into the git-ignored perf/models: each imports as exported and, on the cpu backend, matches ONNX Runtime
 /// within 1e-4 relative (of the largest logit) at batch 1 and 3. Skipped, saying how to make the file, when it is absent.
 /// </summary>
@@ -20,10 +21,14 @@ public sealed class FullSizeTorchvisionExportTests(CpuFixture fixture, ITestOutp
     [InlineData("resnext50_32x4d")]
     [InlineData("mobilenet_v2")]
     [InlineData("shufflenet_v2_x1_0")]
+    [InlineData("resnext50_32x4d-distinct")]    // --distinct-constants: random batch-norm statistics and biases, so
+    [InlineData("mobilenet_v2-distinct")]       // the logits are not the near-constant ones of torchvision's initialisation
+    [InlineData("shufflenet_v2_x1_0-distinct")]
     public void Full_size_export_imports_and_matches_onnx_runtime(string model)
     {
         string path = Path.Combine(TestFiles.RepositoryRoot, "perf", "models", model + ".onnx");
-        Skip.IfNot(File.Exists(path), $"{path} is absent: /usr/bin/python3 perf/export_torchvision.py perf/models {model}");
+        string[] make = model.EndsWith("-distinct", StringComparison.Ordinal) ? [model[..^"-distinct".Length], "--distinct-constants"] : [model];
+        Skip.IfNot(File.Exists(path), $"{path} is absent: /usr/bin/python3 perf/export_torchvision.py perf/models {string.Join(' ', make)}");
         var backend = fixture.Require();
         var graph = GraphOptimizer.Optimize(OnnxImporter.Load(path));
         using var executor = new Executor(graph, backend);
