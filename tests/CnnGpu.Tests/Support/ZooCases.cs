@@ -10,7 +10,7 @@ public static class ZooCases
     public static int ReducedInput(string network) => network switch
     {
         "alexnet" or "alexnet-v1" => 67,
-        "googlenet" => 64,
+        "googlenet" or "bn-inception" or "se-bn-inception" => 64,
         _ => 32,
     };
 
