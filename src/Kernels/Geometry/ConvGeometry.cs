@@ -48,6 +48,26 @@ public readonly record struct ConvGeometry(
         init => fuseReluFlag = value ? 1 : 0;
     }
 
+    // Stored as an int for the same reason as the bias flag.
+    private readonly int fuseRelu6Flag;
+
+    /// <summary>
+    /// Whether the fused ReLU also caps the result at 6 (ReLU6, MobileNet-v2's activation); read only
+    /// together with <see cref="FuseRelu"/>, which supplies the floor.
+    /// </summary>
+    public bool FuseRelu6
+    {
+        get => fuseRelu6Flag != 0;
+        init => fuseRelu6Flag = value ? 1 : 0;
+    }
+
+    /// <summary>
+    /// The fused epilogue applied to one result: nothing, ReLU, or ReLU6 (the one place every scalar and
+    /// device kernel takes the rule from). A NaN passes through, as in the unfused ops.
+    /// </summary>
+    /// <param name="v">The result before the activation.</param>
+    public float Activate(float v) => !FuseRelu ? v : v < 0f ? 0f : FuseRelu6 && v > 6f ? 6f : v;
+
     /// <summary>Input channels seen by one filter.</summary>
     public int InChannelsPerGroup => InChannels / Groups;
 

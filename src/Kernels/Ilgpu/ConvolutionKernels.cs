@@ -59,7 +59,7 @@ internal static class ConvolutionKernels
                 }
             }
 
-            y[index] = g.FuseRelu && acc < 0f ? 0f : acc;
+            y[index] = g.Activate(acc);
         }
     }
 }

@@ -172,12 +172,7 @@ internal static class GemmKernels
                 v += bias[g.BiasIndex(grp, i, j)];
             }
 
-            if (g.FuseRelu && v < 0f)
-            {
-                v = 0f;
-            }
-
-            c[g.CIndex(batch, grp, i, j)] = v;
+            c[g.CIndex(batch, grp, i, j)] = g.Activate(v);
         }
     }
 

@@ -47,6 +47,9 @@ public sealed class IlgpuKernelSet
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry> channelScale;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConcatSlice> concatInto;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> copy;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, float, float> clip;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, float> scale;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ChannelGather> channelGather;
 
     private readonly int groupSize;
     private readonly int maxGroups;
@@ -91,6 +94,9 @@ public sealed class IlgpuKernelSet
         channelScale = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry>(ElementwiseKernels.ChannelScale);
         concatInto = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ConcatSlice>(ElementwiseKernels.ConcatInto);
         copy = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ElementwiseKernels.Copy);
+        clip = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float, float>(ChannelKernels.Clip);
+        scale = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float>(ChannelKernels.Scale);
+        channelGather = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ChannelGather>(ChannelKernels.Gather);
     }
 
     /// <summary>The accelerator the kernels were compiled for.</summary>
@@ -405,6 +411,53 @@ public sealed class IlgpuKernelSet
     /// <param name="length">Elements; defaults to all of <paramref name="y"/>.</param>
     public void Copy(ArrayView<float> x, ArrayView<float> y, int length = -1) =>
         Unary(copy, x, y, length, "Copy");
+
+    /// <summary><c>y = min(max(x, min), max)</c> over the first <paramref name="length"/> elements.</summary>
+    /// <param name="x">Input.</param>
+    /// <param name="y">Output (may be <paramref name="x"/>).</param>
+    /// <param name="length">Elements.</param>
+    /// <param name="min">Lower bound.</param>
+    /// <param name="max">Upper bound.</param>
+    public void Clip(ArrayView<float> x, ArrayView<float> y, int length, float min, float max)
+    {
+        if (length > 0)
+        {
+            Require(x, length, "Clip", nameof(x));
+            Require(y, length, "Clip", nameof(y));
+            clip(LinearConfig(length), x, y, length, min, max);
+        }
+    }
+
+    /// <summary><c>y = factor·x</c> over the first <paramref name="length"/> elements.</summary>
+    /// <param name="x">Input.</param>
+    /// <param name="y">Output (may be <paramref name="x"/>).</param>
+    /// <param name="length">Elements.</param>
+    /// <param name="factor">The factor.</param>
+    public void Scale(ArrayView<float> x, ArrayView<float> y, int length, float factor)
+    {
+        if (length > 0)
+        {
+            Require(x, length, "Scale", nameof(x));
+            Require(y, length, "Scale", nameof(y));
+            scale(LinearConfig(length), x, y, length, factor);
+        }
+    }
+
+    /// <summary>Copies whole channel planes: a channel shuffle or a channel slice.</summary>
+    /// <param name="x">Input <c>[N, InChannels, H, W]</c>.</param>
+    /// <param name="y">Output <c>[N, OutChannels, H, W]</c>; must not alias <paramref name="x"/>.</param>
+    /// <param name="g">Which input channel each output channel copies.</param>
+    public void ChannelGather(ArrayView<float> x, ArrayView<float> y, in ChannelGather g)
+    {
+        if (g.Length <= 0)
+        {
+            return;
+        }
+
+        Require(x, (long)g.Batch * g.InChannels * g.Spatial, "ChannelGather", nameof(x));
+        Require(y, g.Length, "ChannelGather", nameof(y));
+        channelGather(LinearConfig(g.Length), x, y, g);
+    }
 
     private static void RequireGemm(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, in GemmGeometry g)
     {

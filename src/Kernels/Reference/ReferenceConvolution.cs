@@ -49,7 +49,7 @@ public static class ReferenceConvolution
                             }
                         }
 
-                        y[(((n * g.OutChannels) + k) * g.OutHeight + oh) * g.OutWidth + ow] = g.FuseRelu && acc < 0 ? 0f : (float)acc;
+                        y[(((n * g.OutChannels) + k) * g.OutHeight + oh) * g.OutWidth + ow] = g.Activate((float)acc);
                     }
                 }
             }

@@ -25,7 +25,7 @@ public static class ReferenceGemm
                             acc += (double)a[g.AIndex(batch, group, i, k)] * b[g.BIndex(batch, group, k, j)];
                         }
 
-                        c[g.CIndex(batch, group, i, j)] = g.FuseRelu && acc < 0 ? 0f : (float)acc;
+                        c[g.CIndex(batch, group, i, j)] = g.Activate((float)acc);
                     }
                 }
             }

@@ -61,6 +61,9 @@ public unsafe struct ConvTileArgs
 
     /// <summary>Apply ReLU before storing.</summary>
     public bool Relu;
+
+    /// <summary>With <see cref="Relu"/>, also cap at 6 (ReLU6).</summary>
+    public bool Relu6;
 }
 #pragma warning restore CA1051
 
@@ -162,24 +165,25 @@ public static unsafe class ConvTile
         nint res = a->HasResidual ? a->ResidualOffset : 0;
         bool hasResidual = a->HasResidual;
         bool relu = a->Relu;
-        { Store<TS, TV>(y + (0 * yp), a0, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (0 * yp) + yb, b0, bias1, hasResidual, res, relu); } }
-        if (r > 1) { Store<TS, TV>(y + (1 * yp), a1, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (1 * yp) + yb, b1, bias1, hasResidual, res, relu); } }
-        if (r > 2) { Store<TS, TV>(y + (2 * yp), a2, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (2 * yp) + yb, b2, bias1, hasResidual, res, relu); } }
-        if (r > 3) { Store<TS, TV>(y + (3 * yp), a3, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (3 * yp) + yb, b3, bias1, hasResidual, res, relu); } }
-        if (r > 4) { Store<TS, TV>(y + (4 * yp), a4, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (4 * yp) + yb, b4, bias1, hasResidual, res, relu); } }
-        if (r > 5) { Store<TS, TV>(y + (5 * yp), a5, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (5 * yp) + yb, b5, bias1, hasResidual, res, relu); } }
-        if (r > 6) { Store<TS, TV>(y + (6 * yp), a6, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (6 * yp) + yb, b6, bias1, hasResidual, res, relu); } }
-        if (r > 7) { Store<TS, TV>(y + (7 * yp), a7, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (7 * yp) + yb, b7, bias1, hasResidual, res, relu); } }
-        if (r > 8) { Store<TS, TV>(y + (8 * yp), a8, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (8 * yp) + yb, b8, bias1, hasResidual, res, relu); } }
-        if (r > 9) { Store<TS, TV>(y + (9 * yp), a9, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (9 * yp) + yb, b9, bias1, hasResidual, res, relu); } }
-        if (r > 10) { Store<TS, TV>(y + (10 * yp), a10, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (10 * yp) + yb, b10, bias1, hasResidual, res, relu); } }
-        if (r > 11) { Store<TS, TV>(y + (11 * yp), a11, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (11 * yp) + yb, b11, bias1, hasResidual, res, relu); } }
-        if (r > 12) { Store<TS, TV>(y + (12 * yp), a12, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (12 * yp) + yb, b12, bias1, hasResidual, res, relu); } }
-        if (r > 13) { Store<TS, TV>(y + (13 * yp), a13, bias0, hasResidual, res, relu); if (ob > 1) { Store<TS, TV>(y + (13 * yp) + yb, b13, bias1, hasResidual, res, relu); } }
+        TV ceiling = TS.Broadcast(a->Relu6 ? 6f : float.PositiveInfinity);
+        { Store<TS, TV>(y + (0 * yp), a0, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (0 * yp) + yb, b0, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 1) { Store<TS, TV>(y + (1 * yp), a1, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (1 * yp) + yb, b1, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 2) { Store<TS, TV>(y + (2 * yp), a2, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (2 * yp) + yb, b2, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 3) { Store<TS, TV>(y + (3 * yp), a3, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (3 * yp) + yb, b3, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 4) { Store<TS, TV>(y + (4 * yp), a4, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (4 * yp) + yb, b4, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 5) { Store<TS, TV>(y + (5 * yp), a5, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (5 * yp) + yb, b5, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 6) { Store<TS, TV>(y + (6 * yp), a6, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (6 * yp) + yb, b6, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 7) { Store<TS, TV>(y + (7 * yp), a7, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (7 * yp) + yb, b7, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 8) { Store<TS, TV>(y + (8 * yp), a8, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (8 * yp) + yb, b8, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 9) { Store<TS, TV>(y + (9 * yp), a9, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (9 * yp) + yb, b9, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 10) { Store<TS, TV>(y + (10 * yp), a10, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (10 * yp) + yb, b10, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 11) { Store<TS, TV>(y + (11 * yp), a11, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (11 * yp) + yb, b11, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 12) { Store<TS, TV>(y + (12 * yp), a12, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (12 * yp) + yb, b12, bias1, hasResidual, res, relu, ceiling); } }
+        if (r > 13) { Store<TS, TV>(y + (13 * yp), a13, bias0, hasResidual, res, relu, ceiling); if (ob > 1) { Store<TS, TV>(y + (13 * yp) + yb, b13, bias1, hasResidual, res, relu, ceiling); } }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TS, TV>(float* y, TV acc, TV bias, bool hasResidual, nint residualOffset, bool relu)
+    private static void Store<TS, TV>(float* y, TV acc, TV bias, bool hasResidual, nint residualOffset, bool relu, TV ceiling)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
     {
@@ -189,6 +193,6 @@ public static unsafe class ConvTile
             v = TS.Add(v, TS.Load(y + residualOffset));
         }
 
-        TS.Store(y, relu ? TS.Relu(v) : v);
+        TS.Store(y, relu ? TS.Min(TS.Relu(v), ceiling) : v);
     }
 }

@@ -117,7 +117,7 @@ public sealed unsafe class DepthwiseConvolution<TS, TV> : IParallelWork, IStride
                 acc = TS.Add(acc, TS.Load(yp + _residualOffset));
             }
 
-            TS.Store(yp, _epilogue.Relu ? TS.Relu(acc) : acc);
+            TS.Store(yp, _epilogue.Apply<TS, TV>(acc));
         }
     }
 

@@ -5,7 +5,19 @@ namespace CnnGpu.Kernels.Simd;
 /// <summary>How a convolution's output is finished before it is stored.</summary>
 /// <param name="Relu">Apply ReLU.</param>
 /// <param name="Residual">Add a residual tensor laid out like the output (before the ReLU).</param>
-public readonly record struct ConvEpilogue(bool Relu, bool Residual);
+/// <param name="Relu6">With <paramref name="Relu"/>, also cap at 6 (ReLU6, MobileNet-v2).</param>
+public readonly record struct ConvEpilogue(bool Relu, bool Residual, bool Relu6 = false)
+{
+    /// <summary>The activation applied to one vector of results.</summary>
+    /// <typeparam name="TS">SIMD width.</typeparam>
+    /// <typeparam name="TV">Its vector type.</typeparam>
+    /// <param name="v">Results before the activation.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TS, TV>(TV v)
+        where TS : struct, ISimd<TV>
+        where TV : unmanaged =>
+        !Relu ? v : Relu6 ? TS.Min(TS.Relu(v), TS.Broadcast(6f)) : TS.Relu(v);
+}
 
 /// <summary>
 /// A convolution run as register tiles of <see cref="ConvTile"/> over packed weight panels, written to a
@@ -205,6 +217,7 @@ public sealed unsafe class DirectConvolution<TS, TV> : IParallelWork, IStridedOu
         args.HasResidual = _epilogue.Residual;
         args.ResidualOffset = _residualOffset;
         args.Relu = _epilogue.Relu;
+        args.Relu6 = _epilogue.Relu6;
         return args;
     }
 

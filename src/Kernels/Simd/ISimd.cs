@@ -61,6 +61,11 @@ public unsafe interface ISimd<TV>
     /// <param name="b">Operand.</param>
     static abstract TV Max(TV a, TV b);
 
+    /// <summary>Lane-wise minimum (the cap of a fused ReLU6).</summary>
+    /// <param name="a">Operand.</param>
+    /// <param name="b">Operand.</param>
+    static abstract TV Min(TV a, TV b);
+
     /// <summary><c>x &gt; 0 ? x : 0</c> lane-wise (a NaN becomes 0, like the reference ReLU).</summary>
     /// <param name="x">Operand.</param>
     static abstract TV Relu(TV x);

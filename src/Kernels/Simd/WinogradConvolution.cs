@@ -364,7 +364,7 @@ public sealed unsafe class WinogradConvolution<TS, TV> : IParallelWork, IStrided
                     value = TS.Add(value, TS.Load(at + _residualOffset));
                 }
 
-                TS.Store(at, _epilogue.Relu ? TS.Relu(value) : value);
+                TS.Store(at, _epilogue.Apply<TS, TV>(value));
             }
         }
     }

@@ -114,6 +114,28 @@ public abstract class KernelBackend<TBuffer> : IBackend
                 }
             });
         },
+        [OpKind.Clip] = (b, r, o) =>
+        {
+            int length = r.OutputShape.ElementCount;
+            var a = (ClipAttrs)r.Attributes;
+            return b.Simple(r, "clip", (x, y) => b.Clip(o.In(x, 0), Cast(y), length, a.Min, a.Max), inPlace: true);
+        },
+        [OpKind.Scale] = (b, r, o) =>
+        {
+            int length = r.OutputShape.ElementCount;
+            float factor = ((ScaleAttrs)r.Attributes).Factor;
+            return b.Simple(r, "scale", (x, y) => b.Scale(o.In(x, 0), Cast(y), length, factor), inPlace: true);
+        },
+        [OpKind.ChannelShuffle] = (b, r, o) =>
+        {
+            var g = KernelGeometry.ChannelGather(r);
+            return b.Simple(r, "channel-shuffle", (x, y) => b.ChannelGather(o.In(x, 0), Cast(y), g));
+        },
+        [OpKind.ChannelSlice] = (b, r, o) =>
+        {
+            var g = KernelGeometry.ChannelGather(r);
+            return b.Simple(r, "channel-slice", (x, y) => b.ChannelGather(o.In(x, 0), Cast(y), g));
+        },
         [OpKind.Flatten] = CopyNode,
         [OpKind.Dropout] = CopyNode,
         [OpKind.Identity] = CopyNode,
@@ -245,6 +267,15 @@ public abstract class KernelBackend<TBuffer> : IBackend
 
     /// <summary>Copies <paramref name="length"/> values.</summary>
     protected abstract void Copy(TBuffer x, TBuffer y, int length);
+
+    /// <summary><c>min(max(x, min), max)</c> over <paramref name="length"/> values.</summary>
+    protected abstract void Clip(TBuffer x, TBuffer y, int length, float min, float max);
+
+    /// <summary><c>factor·x</c> over <paramref name="length"/> values.</summary>
+    protected abstract void Scale(TBuffer x, TBuffer y, int length, float factor);
+
+    /// <summary>Copies whole channel planes (a channel shuffle or slice); the output never aliases the input.</summary>
+    protected abstract void ChannelGather(TBuffer x, TBuffer y, in ChannelGather g);
 
     private static PreparedLaunch CopyNode(KernelBackend<TBuffer> b, KernelRequest r, Operands o)
     {

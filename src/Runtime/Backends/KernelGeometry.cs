@@ -19,7 +19,8 @@ public static class KernelGeometry
             a.KernelH, a.KernelW, a.StrideH, a.StrideW, a.DilationH, a.DilationW,
             a.Pads.Top, a.Pads.Left, a.Groups, HasBias: a.HasBias(r.Inputs.Length))
         {
-            FuseRelu = a.Activation == FusedActivation.Relu,
+            FuseRelu = a.Activation is FusedActivation.Relu or FusedActivation.Relu6,
+            FuseRelu6 = a.Activation == FusedActivation.Relu6,
         };
     }
 
@@ -32,7 +33,8 @@ public static class KernelGeometry
         var x = r.InputShape(0);
         return GemmGeometry.ForFullyConnected(x[0], x[1], r.OutputShape[1], a.TransposedWeight, hasBias: r.Inputs.Length > 2) with
         {
-            FuseRelu = a.Activation == FusedActivation.Relu,
+            FuseRelu = a.Activation is FusedActivation.Relu or FusedActivation.Relu6,
+            FuseRelu6 = a.Activation == FusedActivation.Relu6,
         };
     }
 
@@ -78,5 +80,19 @@ public static class KernelGeometry
         ArgumentNullException.ThrowIfNull(r);
         var x = r.InputShape(input);
         return new ConcatSlice(x[0], x[1], x.CountFrom(2), r.OutputShape[1], channelOffset);
+    }
+
+    /// <summary>The channel gather of a ChannelShuffle or ChannelSlice request.</summary>
+    /// <param name="r">The request.</param>
+    public static ChannelGather ChannelGather(KernelRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var x = r.InputShape(0);
+        return r.Attributes switch
+        {
+            ChannelShuffleAttrs s => Kernels.ChannelGather.Shuffle(x[0], x[1], x.CountFrom(2), s.Groups),
+            ChannelSliceAttrs s => Kernels.ChannelGather.Slice(x[0], x[1], x.CountFrom(2), s.Start, s.Count),
+            _ => throw new CnnGpuException($"{r.Node}: not a channel shuffle or slice."),
+        };
     }
 }

@@ -197,6 +197,37 @@ public sealed class GraphBuilder(string name, WeightInitializer? weights = null)
     /// <param name="ratio">Training drop probability.</param>
     public int Dropout(string layer, int x, float ratio) => Add(layer, OpKind.Dropout, new DropoutAttrs(ratio), x);
 
+    /// <summary>Clip, <c>min(max(x, min), max)</c>.</summary>
+    /// <param name="layer">Layer name.</param>
+    /// <param name="x">Input value.</param>
+    /// <param name="min">Lower bound.</param>
+    /// <param name="max">Upper bound (≥ <paramref name="min"/>).</param>
+    public int Clip(string layer, int x, float min, float max) => Add(layer, OpKind.Clip, new ClipAttrs(min, max), x);
+
+    /// <summary>ReLU6, <c>min(max(x, 0), 6)</c> (MobileNet-v2): a Clip the optimiser fuses into the convolution before it.</summary>
+    /// <param name="layer">Layer name.</param>
+    /// <param name="x">Input value.</param>
+    public int Relu6(string layer, int x) => Add(layer, OpKind.Clip, ClipAttrs.Relu6, x);
+
+    /// <summary>ShuffleNet's channel shuffle over <paramref name="groups"/> groups.</summary>
+    /// <param name="layer">Layer name.</param>
+    /// <param name="x">Input value, <c>[N, g·c, H, W]</c>.</param>
+    /// <param name="groups">g; must divide the channel count.</param>
+    public int ChannelShuffle(string layer, int x, int groups) => Add(layer, OpKind.ChannelShuffle, new ChannelShuffleAttrs(groups), x);
+
+    /// <summary>Channels <c>[start, start + count)</c> of <paramref name="x"/> (ShuffleNet's channel split).</summary>
+    /// <param name="layer">Layer name.</param>
+    /// <param name="x">Input value, <c>[N, C, H, W]</c>.</param>
+    /// <param name="start">First channel kept.</param>
+    /// <param name="count">Channels kept.</param>
+    public int ChannelSlice(string layer, int x, int start, int count) => Add(layer, OpKind.ChannelSlice, new ChannelSliceAttrs(start, count), x);
+
+    /// <summary><c>factor·x</c> (Inception-ResNet's residual scaling).</summary>
+    /// <param name="layer">Layer name.</param>
+    /// <param name="x">Input value.</param>
+    /// <param name="factor">The constant factor.</param>
+    public int Scale(string layer, int x, float factor) => Add(layer, OpKind.Scale, new ScaleAttrs(factor), x);
+
     /// <summary>Finishes the graph.</summary>
     public ComputeGraph Build() => new(name, _values, _nodes, _inputs, _outputs);
 

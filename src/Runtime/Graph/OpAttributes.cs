@@ -11,6 +11,9 @@ public enum FusedActivation
 
     /// <summary>Store max(result, 0).</summary>
     Relu,
+
+    /// <summary>Store min(max(result, 0), 6): MobileNet-v2's ReLU6, a <see cref="ClipAttrs"/> of (0, 6) fused into its producer.</summary>
+    Relu6,
 }
 
 /// <summary>Attributes of ops that have none (ReLU, Add, Concat, …).</summary>

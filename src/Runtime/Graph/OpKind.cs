@@ -50,4 +50,19 @@ public enum OpKind
 
     /// <summary>Passes its input through. <see cref="NoAttrs"/>.</summary>
     Identity,
+
+    /// <summary><c>min(max(x, Min), Max)</c> elementwise; ReLU6 is Clip(0, 6). <see cref="ClipAttrs"/>.</summary>
+    Clip,
+
+    /// <summary>
+    /// ShuffleNet's channel shuffle: <c>[N, g·c, H, W]</c> viewed as <c>[N, g, c, H, W]</c>, transposed to
+    /// <c>[N, c, g, H, W]</c> and viewed back as <c>[N, c·g, H, W]</c>. <see cref="ChannelShuffleAttrs"/>.
+    /// </summary>
+    ChannelShuffle,
+
+    /// <summary>A contiguous range of channels, <c>[N, C, H, W] → [N, Count, H, W]</c> (ShuffleNet's channel split). <see cref="ChannelSliceAttrs"/>.</summary>
+    ChannelSlice,
+
+    /// <summary><c>y = Factor·x</c> elementwise (Inception-ResNet's residual scaling). <see cref="ScaleAttrs"/>.</summary>
+    Scale,
 }

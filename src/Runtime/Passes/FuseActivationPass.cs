@@ -5,7 +5,9 @@ namespace CnnGpu.Runtime.Passes;
 /// <summary>
 /// Fuses a ReLU into the kernel that produces its input — convolution or fully connected
 /// (bias + ReLU epilogue) and residual add (add + ReLU) — so no separate pass over memory is
-/// launched. Applies only when the producer's output feeds nothing but the ReLU.
+/// launched; and a ReLU6 (a Clip of exactly (0, 6), MobileNet-v2's activation after nearly every
+/// convolution) into a convolution without a fused residual, the one producer every backend's
+/// epilogue caps. Applies only when the producer's output feeds nothing but the activation.
 /// </summary>
 public sealed class FuseActivationPass : IGraphPass
 {
@@ -19,7 +21,14 @@ public sealed class FuseActivationPass : IGraphPass
         var editor = new GraphEditor(graph);
         for (int i = 0; i < editor.Nodes.Count; i++)
         {
-            if (editor.Nodes[i] is not { Kind: OpKind.Relu } relu)
+            // The node being fused away: a ReLU, or a Clip to exactly [0, 6].
+            var activation = editor.Nodes[i] switch
+            {
+                { Kind: OpKind.Relu } => FusedActivation.Relu,
+                { Kind: OpKind.Clip, Attributes: ClipAttrs { IsRelu6: true } } => FusedActivation.Relu6,
+                _ => FusedActivation.None,
+            };
+            if (activation == FusedActivation.None || editor.Nodes[i] is not { } relu)
             {
                 continue;
             }
@@ -31,12 +40,14 @@ public sealed class FuseActivationPass : IGraphPass
                 continue;
             }
 
-            OpAttributes? fused = producer.Attributes switch
+            OpAttributes? fused = (producer.Attributes, activation) switch
             {
-                Conv2dAttrs { Activation: FusedActivation.None } c => c with { Activation = FusedActivation.Relu },
-                FullyConnectedAttrs { Activation: FusedActivation.None } f => f with { Activation = FusedActivation.Relu },
-                NoAttrs when producer.Kind == OpKind.Add => new AddAttrs(FusedActivation.Relu),
-                AddAttrs { Activation: FusedActivation.None } => new AddAttrs(FusedActivation.Relu),
+                (Conv2dAttrs { Activation: FusedActivation.None, Residual: false } c, FusedActivation.Relu6) => c with { Activation = activation },
+                (_, FusedActivation.Relu6) => null,
+                (Conv2dAttrs { Activation: FusedActivation.None } c, _) => c with { Activation = activation },
+                (FullyConnectedAttrs { Activation: FusedActivation.None } f, _) => f with { Activation = activation },
+                (NoAttrs, _) when producer.Kind == OpKind.Add => new AddAttrs(activation),
+                (AddAttrs { Activation: FusedActivation.None }, _) => new AddAttrs(activation),
                 _ => null,
             };
             if (fused is null)

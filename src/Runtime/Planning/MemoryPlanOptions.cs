@@ -14,7 +14,7 @@ public sealed record MemoryPlanOptions
     public static IReadOnlySet<OpKind> DefaultInPlaceKinds { get; } = new[]
     {
         OpKind.Relu, OpKind.Sigmoid, OpKind.Add, OpKind.ChannelScale, OpKind.BatchNorm,
-        OpKind.Softmax, OpKind.Dropout, OpKind.Identity, OpKind.Flatten,
+        OpKind.Softmax, OpKind.Dropout, OpKind.Identity, OpKind.Flatten, OpKind.Clip, OpKind.Scale,
     }.ToFrozenSet();
 
     /// <summary>The defaults: <see cref="DefaultInPlaceKinds"/>, 64-float (256-byte) alignment.</summary>

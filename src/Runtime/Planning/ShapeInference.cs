@@ -62,6 +62,10 @@ public static class ShapeInference
             OpKind.Concat => Concat(node, inputs),
             OpKind.FullyConnected => FullyConnected(node, inputs),
             OpKind.Flatten => new TensorShape(Arity(node, inputs, 1)[0][0], inputs[0].CountFrom(1)),
+            OpKind.Clip => Clip(node, inputs),
+            OpKind.Scale => Same(node, inputs, 1),
+            OpKind.ChannelShuffle => ChannelShuffle(node, inputs),
+            OpKind.ChannelSlice => ChannelSlice(node, inputs),
             _ => throw new CnnGpuException($"{node}: shape inference does not know op {node.Kind}."),
         };
     }
@@ -294,5 +298,40 @@ public static class ShapeInference
         }
 
         return new TensorShape(x[0], outFeatures);
+    }
+
+    private static TensorShape Clip(Node node, IReadOnlyList<TensorShape> inputs)
+    {
+        var a = (ClipAttrs)node.Attributes;
+        if (float.IsNaN(a.Min) || float.IsNaN(a.Max) || a.Min > a.Max)
+        {
+            throw new ShapeMismatchException($"{node}: clip bounds [{a.Min}, {a.Max}] must be numbers with min ≤ max.");
+        }
+
+        return Same(node, inputs, 1);
+    }
+
+    private static TensorShape ChannelShuffle(Node node, IReadOnlyList<TensorShape> inputs)
+    {
+        var x = Image(node, inputs, 1)[0];
+        int groups = ((ChannelShuffleAttrs)node.Attributes).Groups;
+        if (groups < 1 || x[1] % groups != 0)
+        {
+            throw new ShapeMismatchException($"{node}: {groups} group(s) must be ≥ 1 and divide the {x[1]} channels of {x}.");
+        }
+
+        return x;
+    }
+
+    private static TensorShape ChannelSlice(Node node, IReadOnlyList<TensorShape> inputs)
+    {
+        var x = Image(node, inputs, 1)[0];
+        var a = (ChannelSliceAttrs)node.Attributes;
+        if (a.Start < 0 || a.Count < 1 || a.Start > x[1] - a.Count)
+        {
+            throw new ShapeMismatchException($"{node}: channels [{a.Start}, {a.Start}+{a.Count}) do not lie within the {x[1]} channels of {x}.");
+        }
+
+        return new TensorShape(x[0], a.Count, x[2], x[3]);
     }
 }

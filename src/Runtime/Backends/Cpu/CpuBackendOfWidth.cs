@@ -8,8 +8,8 @@ namespace CnnGpu.Runtime.Backends.Cpu;
 
 /// <summary>
 /// The CPU backend at one vector width. Its one op table maps every <see cref="OpKind"/> to a preparation
-/// (the kernel families live in <see cref="CpuConvolutionKernels{TS,TV}"/>, <see cref="CpuSpatialKernels{TS,TV}"/>
-/// and <see cref="CpuElementwiseKernels{TS,TV}"/>); <see cref="Supports"/> reads the same table.
+/// (the kernel families live in <see cref="CpuConvolutionKernels{TS,TV}"/>, <see cref="CpuSpatialKernels{TS,TV}"/>,
+/// <see cref="CpuElementwiseKernels{TS,TV}"/> and <see cref="CpuChannelKernels{TS,TV}"/>); <see cref="Supports"/> reads the same table.
 /// </summary>
 /// <typeparam name="TS">SIMD width.</typeparam>
 /// <typeparam name="TV">Its vector type.</typeparam>
@@ -36,6 +36,10 @@ internal sealed class CpuBackend<TS, TV> : CpuBackend
             [OpKind.Flatten] = CpuElementwiseKernels<TS, TV>.Flatten,
             [OpKind.Dropout] = CpuElementwiseKernels<TS, TV>.PassThrough,
             [OpKind.Identity] = CpuElementwiseKernels<TS, TV>.PassThrough,
+            [OpKind.Clip] = CpuChannelKernels<TS, TV>.Clip,
+            [OpKind.Scale] = CpuChannelKernels<TS, TV>.Scale,
+            [OpKind.ChannelShuffle] = CpuChannelKernels<TS, TV>.ChannelShuffle,
+            [OpKind.ChannelSlice] = CpuChannelKernels<TS, TV>.ChannelSlice,
         }.ToFrozenDictionary();
 
     public CpuBackend(SimdWidth width, int threads)

@@ -24,7 +24,7 @@ internal static unsafe class CpuConvolutionKernels<TS, TV>
         var x = request.Inputs[0];
         var weights = request.Inputs[1];
         var bias = g.HasBias ? request.Inputs[2] : null;
-        var epilogue = new ConvEpilogue(g.FuseRelu, attrs.Residual);
+        var epilogue = new ConvEpilogue(g.FuseRelu, attrs.Residual, g.FuseRelu6);
         int residual = attrs.Residual ? request.Inputs.Length - 1 : -1;
 
         // A first layer of three channels reads its NCHW input directly instead of padding it to a block.

@@ -191,4 +191,13 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
 
     /// <inheritdoc/>
     protected override void Copy(IlgpuBuffer x, IlgpuBuffer y, int length) => _kernels.Copy(x.View, y.View, length);
+
+    /// <inheritdoc/>
+    protected override void Clip(IlgpuBuffer x, IlgpuBuffer y, int length, float min, float max) => _kernels.Clip(x.View, y.View, length, min, max);
+
+    /// <inheritdoc/>
+    protected override void Scale(IlgpuBuffer x, IlgpuBuffer y, int length, float factor) => _kernels.Scale(x.View, y.View, length, factor);
+
+    /// <inheritdoc/>
+    protected override void ChannelGather(IlgpuBuffer x, IlgpuBuffer y, in ChannelGather g) => _kernels.ChannelGather(x.View, y.View, g);
 }

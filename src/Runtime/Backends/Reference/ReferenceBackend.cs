@@ -90,4 +90,15 @@ public sealed class ReferenceBackend : KernelBackend<HostBuffer>
 
     /// <inheritdoc/>
     protected override void Copy(HostBuffer x, HostBuffer y, int length) => ReferenceElementwise.Copy(x.Span[..length], y.Span);
+
+    /// <inheritdoc/>
+    protected override void Clip(HostBuffer x, HostBuffer y, int length, float min, float max) =>
+        ReferenceChannelOps.Clip(x.Span[..length], y.Span, min, max);
+
+    /// <inheritdoc/>
+    protected override void Scale(HostBuffer x, HostBuffer y, int length, float factor) =>
+        ReferenceChannelOps.Scale(x.Span[..length], y.Span, factor);
+
+    /// <inheritdoc/>
+    protected override void ChannelGather(HostBuffer x, HostBuffer y, in ChannelGather g) => ReferenceChannelOps.Gather(x.Span, y.Span, g);
 }
