@@ -35,6 +35,8 @@ public static class NetworkZoo
             ["bn-inception"] = ("BN-Inception (Ioffe & Szegedy 2015: BN, double 3x3, stride-2 modules)", BnInception.Build),
             ["se-bn-inception"] = ("SE-BN-Inception (SE on every inception module)", BnInception.BuildSe),
             ["mobilenet-v1"] = ("MobileNet v1 (depthwise-separable convs, width 1.0)", MobileNetV1.Build),
+            ["mobilenet-v2"] = ("MobileNet v2 (inverted residuals, linear bottlenecks, ReLU6)", MobileNetV2.Build),
+            ["shufflenet-v2-1.0"] = ("ShuffleNet v2 1.0x (channel split and shuffle)", ShuffleNetV2.Build),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly string[] Ordered =
@@ -42,7 +44,7 @@ public static class NetworkZoo
         "alexnet", "alexnet-v1", "vgg11", "vgg11-lrn", "vgg13", "vgg16-c", "vgg16", "vgg19", "googlenet",
         "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "se-resnet50", "se-resnet101", "se-resnet152",
         "resnext50-32x4d", "resnext101-32x4d", "se-resnext50", "se-resnext101", "se-vgg16", "bn-inception", "se-bn-inception",
-        "mobilenet-v1",
+        "mobilenet-v1", "mobilenet-v2", "shufflenet-v2-1.0",
     ];
 
     /// <summary>Every zoo name, in lineage order.</summary>

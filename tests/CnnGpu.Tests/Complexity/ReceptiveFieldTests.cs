@@ -47,6 +47,10 @@ public sealed class ReceptiveFieldTests
         ["se-bn-inception"] = ("inception_5b", BnInception()),
         // 3×3/2 conv, then 13 depthwise 3×3s with Table 1's strides (the pointwise 1×1s add nothing).
         ["mobilenet-v1"] = ("conv_dw13", [(3, 2), (3, 1), (3, 2), (3, 1), (3, 2), (3, 1), (3, 2), (3, 1), (3, 1), (3, 1), (3, 1), (3, 1), (3, 2), (3, 1)]),
+        // 3×3/2 conv, then each inverted residual's 3×3 depthwise, Table 2's rows (n, s): (1,1) (2,2) (3,2) (4,2) (3,1) (3,2) (1,1).
+        ["mobilenet-v2"] = ("bottleneck7", [(3, 2), .. Repeat((3, 1), (3, 2), 2), .. Repeat((3, 2), (3, 1), 3), .. Repeat((3, 2), (3, 1), 4), .. Repeat((3, 1), (3, 1), 3), .. Repeat((3, 2), (3, 1), 3), (3, 1)]),
+        // 3×3/2 conv, 3×3/2 pool, each unit's 3×3 depthwise (the first of a stage strides 2); 4, 8, 4 units.
+        ["shufflenet-v2-1.0"] = ("stage4", [(3, 2), (3, 2), .. Repeat((3, 2), (3, 1), 4), .. Repeat((3, 2), (3, 1), 8), .. Repeat((3, 2), (3, 1), 4)]),
     };
 
     public static TheoryData<string> Networks => [.. NetworkZoo.Names];
@@ -151,6 +155,9 @@ public sealed class ReceptiveFieldTests
 
         return field;
     }
+
+    /// <summary>A stage of <paramref name="n"/> layers: <paramref name="first"/>, then <paramref name="rest"/>.</summary>
+    private static (int, int)[] Repeat((int, int) first, (int, int) rest, int n) => [first, .. Enumerable.Repeat(rest, n - 1)];
 
     /// <summary>VGG: n 3×3 convs then a 2×2/2 pool per stage.</summary>
     private static (int, int)[] Vgg(int[] convs) =>

@@ -15,6 +15,8 @@ public sealed class TorchvisionParityTests
     public static TheoryData<string, string> Models => new()
     {
         { "resnext50_32x4d", "resnext50-32x4d" },
+        { "mobilenet_v2", "mobilenet-v2" },
+        { "shufflenet_v2_x1_0", "shufflenet-v2-1.0" },
     };
 
     [Theory]
