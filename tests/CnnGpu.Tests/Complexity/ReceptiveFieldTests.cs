@@ -47,8 +47,10 @@ public sealed class ReceptiveFieldTests
         ["se-bn-inception"] = ("inception_5b", BnInception()),
         // 3×3/2 conv, then 13 depthwise 3×3s with Table 1's strides (the pointwise 1×1s add nothing).
         ["mobilenet-v1"] = ("conv_dw13", [(3, 2), (3, 1), (3, 2), (3, 1), (3, 2), (3, 1), (3, 2), (3, 1), (3, 1), (3, 1), (3, 1), (3, 1), (3, 2), (3, 1)]),
+        ["inception-resnet-v2"] = ("block_c5", InceptionResNet()),
+        ["se-inception-resnet-v2"] = ("block_c5", InceptionResNet()),
         // 3×3/2 conv, then each inverted residual's 3×3 depthwise, Table 2's rows (n, s): (1,1) (2,2) (3,2) (4,2) (3,1) (3,2) (1,1).
-        ["mobilenet-v2"] = ("bottleneck7", [(3, 2), .. Repeat((3, 1), (3, 2), 2), .. Repeat((3, 2), (3, 1), 3), .. Repeat((3, 2), (3, 1), 4), .. Repeat((3, 1), (3, 1), 3), .. Repeat((3, 2), (3, 1), 3), (3, 1)]),
+        ["mobilenet-v2"] = ("bottleneck7", [(3, 2), (3, 1), .. Repeat((3, 2), (3, 1), 2), .. Repeat((3, 2), (3, 1), 3), .. Repeat((3, 2), (3, 1), 4), .. Repeat((3, 1), (3, 1), 3), .. Repeat((3, 2), (3, 1), 3), (3, 1)]),
         // 3×3/2 conv, 3×3/2 pool, each unit's 3×3 depthwise (the first of a stage strides 2); 4, 8, 4 units.
         ["shufflenet-v2-1.0"] = ("stage4", [(3, 2), (3, 2), .. Repeat((3, 2), (3, 1), 4), .. Repeat((3, 2), (3, 1), 8), .. Repeat((3, 2), (3, 1), 4)]),
     };
@@ -177,6 +179,19 @@ public sealed class ReceptiveFieldTests
 
         return [.. path];
     }
+
+    /// <summary>
+    /// Inception-ResNet-v2's widest vertical path: stem 3×3/2, 3×3, 3×3, 3×3/2 (both branches), 7×1 and 3×3
+    /// (the 1×7 adds no rows), 3×3/2; two 3×3s per A module; Reduction-A's 3×3, 3×3/2; a 7×1 per B module;
+    /// Reduction-B's 3×3, 3×3/2; a 3×1 per C module.
+    /// </summary>
+    private static (int, int)[] InceptionResNet() =>
+    [
+        (3, 2), (3, 1), (3, 1), (3, 2), (7, 1), (3, 1), (3, 2),
+        .. Enumerable.Repeat((3, 1), 10), (3, 1), (3, 2),
+        .. Enumerable.Repeat((7, 1), 10), (3, 1), (3, 2),
+        .. Enumerable.Repeat((3, 1), 5),
+    ];
 
     /// <summary>
     /// ResNet (torchvision v1.5, the zoo default): 7/2 conv, 3/2 pool; basic blocks are two 3×3s, bottlenecks
