@@ -23,7 +23,7 @@ internal static class ExportCommand
     {
         var model = new Argument<string>("model") { Description = $"A zoo network (see 'cnngpu summary --list'), {TinyNet.Name}, or an ONNX file." };
         var output = new Argument<string>("out.onnx") { Description = "The ONNX file to write (replaced if it exists)." };
-        var input = new Option<int?>("--input") { Description = "Square input side of a zoo network (default: 227 for the AlexNets, 224 otherwise)." };
+        var input = new Option<int?>("--input") { Description = "Square input side of a zoo network (default: 227 for the AlexNets, 299 for the Inception-ResNets, 224 otherwise)." };
         var strideOn1x1 = new Option<bool>("--stride-on-1x1") { Description = "ResNet v1 (paper): stride on the bottleneck's first 1x1 instead of the 3x3." };
         var command = new Command("export", "Write a network and its weights as an ONNX model (opset 13) that ONNX Runtime and other engines load.")
         {

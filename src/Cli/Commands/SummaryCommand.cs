@@ -25,7 +25,7 @@ internal static class SummaryCommand
     public static Command Create()
     {
         var network = new Argument<string?>("network") { Description = "A zoo network (see --list), tinynet, or an ONNX file.", Arity = ArgumentArity.ZeroOrOne };
-        var input = new Option<int?>("--input") { Description = $"Square input side (1–{Arguments.MaxInput}; default: 227 for the AlexNets, 224 otherwise)." };
+        var input = new Option<int?>("--input") { Description = $"Square input side (1–{Arguments.MaxInput}; default: 227 for the AlexNets, 299 for the Inception-ResNets, 224 otherwise)." };
         var strideOn1x1 = new Option<bool>("--stride-on-1x1") { Description = "ResNet v1 (paper): stride on the bottleneck's first 1x1 instead of the 3x3." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var list = new Option<bool>("--list") { Description = "List the zoo's networks." };

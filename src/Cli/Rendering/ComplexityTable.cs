@@ -52,13 +52,14 @@ internal static class ComplexityTable
                 Units.Kilobytes(l.ActivationBytes),
                 Units.Count(l.Params),
                 Units.Count(l.Macs),
-                l.ReceptiveField.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                l.ReceptiveFieldText);
         }
 
         table.AddEmptyRow();
         table.AddRow("[bold]total[/]", string.Empty, string.Empty, string.Empty, string.Empty,
             Units.Kilobytes(report.TotalActivationBytes), $"[bold]{Units.Count(report.TotalParams)}[/]", $"[bold]{Units.Count(report.TotalMacs)}[/]", string.Empty);
         console.Write(table);
+        console.MarkupLine($"[dim]RF: local receptive field in input rows; {LayerComplexity.GlobalContextMark} = also sees the whole image (global pooling)[/]");
     }
 
     private static void AddColumn(Table table, string header, bool left)

@@ -42,14 +42,14 @@ public static class ComplexityAnalyzer
     {
         ArgumentNullException.ThrowIfNull(graph);
         var shapes = ShapeInference.Infer(graph, 1);
-        var field = new ReceptiveFields(graph.Values.Length);
+        var field = new ReceptiveFields(graph);
         var rows = ImmutableArray.CreateBuilder<LayerComplexity>(graph.Nodes.Length);
         foreach (var node in graph.Nodes)
         {
             var input = shapes[node.Inputs[0]];
             var output = shapes[node.Output];
             field.Propagate(node, shapes);
-            rows.Add(Row(graph, node, input, output, shapes, field.Of(node.Output)));
+            rows.Add(Row(graph, node, input, output, shapes, field.Of(node.Output)) with { GlobalContext = field.SeesGlobalContext(node.Output) });
         }
 
         var item = graph.Inputs.Length > 0 ? graph.Inputs[0].ItemShape.Dimensions : [];

@@ -6,7 +6,7 @@ namespace CnnGpu.Networks.Complexity;
 /// <summary>
 /// Writes a report as JSON: <c>{"network", "input":[C,H,W], "layers":[{"name","block","op","input",
 /// "output","filters","kernel","stride","pad","groups","params","weights","macs","activationBytes",
-/// "receptiveField"}], "totals":{"params","macs","activationBytes"}}</c>.
+/// "receptiveField","globalContext"}], "totals":{"params","macs","activationBytes"}}</c>.
 /// </summary>
 public static class ComplexityJson
 {
@@ -45,6 +45,7 @@ public static class ComplexityJson
                 w.WriteNumber("macs", l.Macs);
                 w.WriteNumber("activationBytes", l.ActivationBytes);
                 w.WriteNumber("receptiveField", l.ReceptiveField);
+                w.WriteBoolean("globalContext", l.GlobalContext);
                 w.WriteEndObject();
             }
 

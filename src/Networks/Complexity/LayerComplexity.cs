@@ -21,12 +21,24 @@ namespace CnnGpu.Networks.Complexity;
 /// <param name="Weights">Weights only (conv/fc kernels, no biases) — the lecture's AlexNet table counts these.</param>
 /// <param name="Macs">Multiply-accumulates for one image.</param>
 /// <param name="ActivationBytes">Output activation memory for one image, float32.</param>
-/// <param name="ReceptiveField">Receptive field of one output position, in input pixels (vertical).</param>
+/// <param name="ReceptiveField">Local receptive field of one output position, in input rows (vertical, padding
+/// included): the window seen through convolutions and pooling windows. Global pooling and an FC over a
+/// flattened map count as one window over the whole map; a globally pooled branch merged back into a map
+/// (an SE gate) adds no window but sets <see cref="GlobalContext"/>.</param>
+/// <param name="GlobalContext">The value also depends on the whole image (through global pooling, a squeeze
+/// gate or an FC over a flattened map), beyond its local <see cref="ReceptiveField"/>.</param>
 public sealed record LayerComplexity(
     string Name, string Block, string Op, ImmutableArray<int> Input, ImmutableArray<int> Output,
     int? Filters, string? Kernel, string? Stride, string? Pad, int Groups,
-    long Params, long Weights, long Macs, long ActivationBytes, int ReceptiveField)
+    long Params, long Weights, long Macs, long ActivationBytes, int ReceptiveField, bool GlobalContext = false)
 {
+    /// <summary>The mark <see cref="ReceptiveFieldText"/> appends where a value also sees the whole image.</summary>
+    public const string GlobalContextMark = "*";
+
+    /// <summary>The receptive field as tables print it: <c>427</c>, or <c>427*</c> with global context.</summary>
+    public string ReceptiveFieldText =>
+        ReceptiveField.ToString(System.Globalization.CultureInfo.InvariantCulture) + (GlobalContext ? GlobalContextMark : string.Empty);
+
     /// <summary>The input shape as <c>64x56x56</c>.</summary>
     public string InputText => Format(Input);
 

@@ -4,7 +4,7 @@ using CnnGpu.Runtime.Graph;
 
 namespace CnnGpu.Networks.Zoo;
 
-/// <summary>The built-in networks by name (<c>alexnet</c>, <c>vgg16</c>, <c>googlenet</c>, <c>resnet50</c>, <c>se-resnet50</c>, …).</summary>
+/// <summary>The built-in networks by name (<c>alexnet</c>, <c>vgg16</c>, <c>googlenet</c>, <c>resnet50</c>, <c>se-resnet50</c>, <c>resnext50-32x4d</c>, <c>mobilenet-v2</c>, …).</summary>
 public static class NetworkZoo
 {
     private static readonly FrozenDictionary<string, (string Description, Func<NetworkOptions, ComputeGraph> Build)> Entries =
@@ -27,12 +27,26 @@ public static class NetworkZoo
             ["se-resnet50"] = ("SE-ResNet-50 (SE r=16 on every bottleneck)", o => ResNet.Build(ResNet.SeResNet50, o)),
             ["se-resnet101"] = ("SE-ResNet-101", o => ResNet.Build(ResNet.SeResNet101, o)),
             ["se-resnet152"] = ("SE-ResNet-152", o => ResNet.Build(ResNet.SeResNet152, o)),
+            ["resnext50-32x4d"] = ("ResNeXt-50 (32x4d: grouped 3x3, cardinality 32, width 4)", o => ResNet.Build(ResNet.ResNeXt50, o)),
+            ["resnext101-32x4d"] = ("ResNeXt-101 (32x4d)", o => ResNet.Build(ResNet.ResNeXt101, o)),
+            ["se-resnext50"] = ("SE-ResNeXt-50 (32x4d, SE r=16 on every bottleneck)", o => ResNet.Build(ResNet.SeResNeXt50, o)),
+            ["se-resnext101"] = ("SE-ResNeXt-101 (32x4d)", o => ResNet.Build(ResNet.SeResNeXt101, o)),
+            ["se-vgg16"] = ("SE-VGG-16 (BN and SE r=16 after every conv)", Vgg.SeD),
+            ["bn-inception"] = ("BN-Inception (Ioffe & Szegedy 2015: BN, double 3x3, stride-2 modules)", BnInception.Build),
+            ["se-bn-inception"] = ("SE-BN-Inception (SE on every inception module)", BnInception.BuildSe),
+            ["inception-resnet-v2"] = ("Inception-ResNet-v2 (299x299; 5/10/5 scaled residual inception modules)", InceptionResNetV2.Build),
+            ["se-inception-resnet-v2"] = ("SE-Inception-ResNet-v2 (SE on every residual branch)", InceptionResNetV2.BuildSe),
+            ["mobilenet-v1"] = ("MobileNet v1 (depthwise-separable convs, width 1.0)", MobileNetV1.Build),
+            ["mobilenet-v2"] = ("MobileNet v2 (inverted residuals, linear bottlenecks, ReLU6)", MobileNetV2.Build),
+            ["shufflenet-v2-1.0"] = ("ShuffleNet v2 1.0x (channel split and shuffle)", ShuffleNetV2.Build),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly string[] Ordered =
     [
         "alexnet", "alexnet-v1", "vgg11", "vgg11-lrn", "vgg13", "vgg16-c", "vgg16", "vgg19", "googlenet",
         "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "se-resnet50", "se-resnet101", "se-resnet152",
+        "resnext50-32x4d", "resnext101-32x4d", "se-resnext50", "se-resnext101", "se-vgg16", "bn-inception", "se-bn-inception",
+        "inception-resnet-v2", "se-inception-resnet-v2", "mobilenet-v1", "mobilenet-v2", "shufflenet-v2-1.0",
     ];
 
     /// <summary>Every zoo name, in lineage order.</summary>

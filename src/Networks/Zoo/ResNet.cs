@@ -3,7 +3,9 @@ using CnnGpu.Runtime.Graph;
 namespace CnnGpu.Networks.Zoo;
 
 /// <summary>
-/// ResNet (He et al., Table 1) and SE-ResNet (Hu et al.), built like torchvision's ResNet:
+/// ResNet (He et al., Table 1), ResNeXt (Xie et al. 2017: the bottleneck's 3×3 split into
+/// <c>cardinality</c> groups of <c>width</c> channels), and their SE variants (Hu et al.), built like
+/// torchvision's ResNet:
 /// <c>MakeLayer(planes, blocks, stride)</c> of <c>BasicBlock</c>s or
 /// <c>Bottleneck</c>s, with torchvision's parameter names (<c>layer1.0.conv1.weight</c>,
 /// <c>layer2.0.downsample.0.weight</c>, <c>fc.weight</c>). Blocks are the paper's rows:
@@ -26,7 +28,10 @@ public static class ResNet
     /// <param name="Kind">Block kind.</param>
     /// <param name="BlocksPerStage">Blocks in conv2_x … conv5_x.</param>
     /// <param name="SqueezeExcite">SE on the residual branch before the addition (reduction 16).</param>
-    public sealed record Spec(string Name, BlockKind Kind, int[] BlocksPerStage, bool SqueezeExcite = false);
+    /// <param name="Cardinality">Groups of the bottleneck's 3×3 (ResNeXt's C; 1 for ResNet).</param>
+    /// <param name="WidthPerGroup">Channels per group at the first stage (ResNeXt's d; 64 for ResNet), scaled with the stage's width
+    /// as torchvision does: a bottleneck's inner width is <c>planes·d/64·C</c>.</param>
+    public sealed record Spec(string Name, BlockKind Kind, int[] BlocksPerStage, bool SqueezeExcite = false, int Cardinality = 1, int WidthPerGroup = 64);
 
     /// <summary>ResNet-18.</summary>
     public static Spec ResNet18 { get; } = new("resnet18", BlockKind.Basic, [2, 2, 2, 2]);
@@ -51,6 +56,18 @@ public static class ResNet
 
     /// <summary>SE-ResNet-152.</summary>
     public static Spec SeResNet152 { get; } = ResNet152 with { Name = "se-resnet152", SqueezeExcite = true };
+
+    /// <summary>ResNeXt-50 (32×4d): ResNet-50's stages with a 32-group 3×3 of 4 channels per group at conv2_x.</summary>
+    public static Spec ResNeXt50 { get; } = ResNet50 with { Name = "resnext50-32x4d", Cardinality = 32, WidthPerGroup = 4 };
+
+    /// <summary>ResNeXt-101 (32×4d).</summary>
+    public static Spec ResNeXt101 { get; } = ResNet101 with { Name = "resnext101-32x4d", Cardinality = 32, WidthPerGroup = 4 };
+
+    /// <summary>SE-ResNeXt-50 (32×4d), the SE paper's Table 1 right column.</summary>
+    public static Spec SeResNeXt50 { get; } = ResNeXt50 with { Name = "se-resnext50", SqueezeExcite = true };
+
+    /// <summary>SE-ResNeXt-101 (32×4d).</summary>
+    public static Spec SeResNeXt101 { get; } = ResNeXt101 with { Name = "se-resnext101", SqueezeExcite = true };
 
     /// <summary>Builds <paramref name="spec"/>.</summary>
     /// <param name="spec">Which ResNet.</param>
@@ -142,8 +159,9 @@ public static class ResNet
         {
             int stride1x1 = strideOnFirst1x1 ? stride : 1;
             int stride3x3 = strideOnFirst1x1 ? 1 : stride;
-            int y = b.Relu($"{name}.relu1", b.BatchNorm($"{name}.bn1", b.Conv2d($"{name}.conv1", x, planes, Conv2dAttrs.Square(1, stride1x1), bias: false)));
-            y = b.Relu($"{name}.relu2", b.BatchNorm($"{name}.bn2", b.Conv2d($"{name}.conv2", y, planes, Conv2dAttrs.Square(3, stride3x3, 1), bias: false)));
+            int width = planes * spec.WidthPerGroup / 64 * spec.Cardinality;
+            int y = b.Relu($"{name}.relu1", b.BatchNorm($"{name}.bn1", b.Conv2d($"{name}.conv1", x, width, Conv2dAttrs.Square(1, stride1x1), bias: false)));
+            y = b.Relu($"{name}.relu2", b.BatchNorm($"{name}.bn2", b.Conv2d($"{name}.conv2", y, width, Conv2dAttrs.Square(3, stride3x3, 1, spec.Cardinality), bias: false)));
             y = b.BatchNorm($"{name}.bn3", b.Conv2d($"{name}.conv3", y, planes * 4, Conv2dAttrs.Square(1), bias: false), gammaScale: ResidualGamma);
             return Residual(name, x, y, planes, stride);
         }

@@ -9,6 +9,12 @@ namespace CnnGpu.Networks.Zoo;
 /// FC-4096, FC-4096, FC-classes and softmax. Parameter names follow torchvision's Sequential
 /// indices (<c>features.0</c>, <c>classifier.6</c>); blocks are <c>stage1</c>…<c>stage5</c>, <c>fc6</c>…<c>fc8</c>.
 /// </summary>
+/// <remarks>
+/// SE-VGG-16 follows the SE paper's Section 6.1: batch norm after every convolution (which the authors add
+/// to train VGG-16 from scratch; indices then match torchvision's <c>vgg16_bn</c>) and an SE block (r = 16)
+/// on every convolution's output after its ReLU, named after that ReLU (<c>features.2.se.fc1</c>). The paper
+/// does not draw SE-VGG; gating each conv layer is its non-residual recipe (SE on the transformation's output).
+/// </remarks>
 public static class Vgg
 {
     /// <summary>One conv layer of a stage: its width, and whether it is C's 1×1 conv.</summary>
@@ -43,6 +49,10 @@ public static class Vgg
     /// <param name="options">Input size, classes, weights.</param>
     public static ComputeGraph D(NetworkOptions options) => Build("vgg16", Stages([2, 2, 3, 3, 3]), lrnAfterFirst: false, options);
 
+    /// <summary>SE-VGG-16: configuration D with batch norm and an SE block after every convolution.</summary>
+    /// <param name="options">Input size, classes, weights.</param>
+    public static ComputeGraph SeD(NetworkOptions options) => Build("se-vgg16", Stages([2, 2, 3, 3, 3]), lrnAfterFirst: false, options, squeezeExcite: true);
+
     /// <summary>Configuration E (VGG-19).</summary>
     /// <param name="options">Input size, classes, weights.</param>
     public static ComputeGraph E(NetworkOptions options) => Build("vgg19", Stages([2, 2, 4, 4, 4]), lrnAfterFirst: false, options);
@@ -53,7 +63,7 @@ public static class Vgg
         return [.. convsPerStage.Select((count, s) => Enumerable.Repeat(new Layer(widths[s]), count).ToArray())];
     }
 
-    private static ComputeGraph Build(string name, Layer[][] stages, bool lrnAfterFirst, NetworkOptions options)
+    private static ComputeGraph Build(string name, Layer[][] stages, bool lrnAfterFirst, NetworkOptions options, bool squeezeExcite = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         var b = options.Builder(name);
@@ -69,7 +79,18 @@ public static class Vgg
                 {
                     var attrs = layer.Pointwise ? Conv2dAttrs.Square(1) : Conv2dAttrs.Square(3, pad: 1);
                     x = b.Conv2d(Next(), x, layer.Filters, attrs);
-                    x = b.Relu(Next(), x);
+                    if (squeezeExcite)
+                    {
+                        x = b.BatchNorm(Next(), x);
+                    }
+
+                    string relu = Next();
+                    x = b.Relu(relu, x);
+                    if (squeezeExcite)
+                    {
+                        x = SqueezeExcitation.Append(b, $"{relu}.se", x);
+                    }
+
                     if (lrnAfterFirst && s == 0)
                     {
                         // Krizhevsky's LRN constants, as the VGG paper uses them for A-LRN.

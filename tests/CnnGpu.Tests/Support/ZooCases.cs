@@ -10,7 +10,9 @@ public static class ZooCases
     public static int ReducedInput(string network) => network switch
     {
         "alexnet" or "alexnet-v1" => 67,
-        "googlenet" => 64,
+        "googlenet" or "bn-inception" or "se-bn-inception" => 64,
+        // Unpadded stem and reductions: 75 → 37 → 35 → 17 → 15 → 7 → 3 → 1.
+        "inception-resnet-v2" or "se-inception-resnet-v2" => 75,
         _ => 32,
     };
 

@@ -14,6 +14,8 @@ public sealed class NetworkZooTests
         [
             "alexnet", "alexnet-v1", "vgg11", "vgg11-lrn", "vgg13", "vgg16-c", "vgg16", "vgg19", "googlenet",
             "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "se-resnet50", "se-resnet101", "se-resnet152",
+            "resnext50-32x4d", "resnext101-32x4d", "se-resnext50", "se-resnext101", "se-vgg16", "bn-inception", "se-bn-inception",
+            "inception-resnet-v2", "se-inception-resnet-v2", "mobilenet-v1", "mobilenet-v2", "shufflenet-v2-1.0",
         ];
         Assert.Equal(expected, NetworkZoo.Names);
     }
