@@ -31,10 +31,7 @@ internal static class ClassifyCommand
         var std = new Option<string?>("--std") { Description = "Per-channel R,G,B standard deviation (torchvision only), e.g. 0.229,0.224,0.225." };
         var json = new Option<bool>("--json") { Description = "Print [{\"image\",\"predictions\":[{\"label\",\"probability\"}]}] on stdout and nothing else there." };
         var backend = new Option<string>("--backend", "-b") { Description = PhotoCommands.BackendDescription, DefaultValueFactory = _ => "auto" };
-        var command = new Command(Name, CommandExamples.Describe(
-            "Classify photos: decode, resize, centre-crop, normalise, run all through one session, print the top-K classes with probabilities. " + PhotoCommands.ExitRule,
-            "cnngpu classify samples/chelsea.png --head head.json",
-            "cnngpu classify samples --model resnet18.onnx --top 3"))
+        var command = new Command(Name, "Classify photos with a trained ONNX classifier or a few-shot head: the top-K classes of each with probabilities. " + PhotoCommands.ExitRule)
         {
             images, model, head, labels, top, preprocess, resize, crop, mean, std, json, backend,
         };
@@ -46,7 +43,10 @@ internal static class ClassifyCommand
                 parse.GetValue(json), parse.GetValue(backend) ?? "auto");
             return Run(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });
-        return command;
+        return Examples.Add(
+            command,
+            "cnngpu classify samples/chelsea.png --model resnet18 --top 3",
+            "cnngpu classify samples --head head.json --json");
     }
 
     /// <summary>Runs the command; returns the exit code.</summary>

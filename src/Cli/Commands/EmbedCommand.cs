@@ -25,19 +25,17 @@ internal static class EmbedCommand
         var json = new Option<bool>("--json") { Description = "Print [{\"image\",\"embedding\":[512 values]}] on stdout and nothing else there." };
         var npy = new Option<string?>("--npy") { Description = "Write the features as a [photos, 512] float32 .npy array (rows in the order listed)." };
         var backend = new Option<string>("--backend", "-b") { Description = PhotoCommands.BackendDescription, DefaultValueFactory = _ => "auto" };
-        var command = new Command(Name, CommandExamples.Describe(
+        var command = new Command(Name,
             $"L2-normalised 512-d features of photos from the ImageNet-trained ResNet-18 of NuGet {FeaturizerModels.Package} {FeaturizerModels.PackageVersion}, " +
             $"with its own preprocessing (cover and centre-crop to 224, BGR minus its mean image). The model files are found in ${FeaturizerModels.EnvironmentVariable}, next to cnngpu, or in the NuGet cache. " +
-            PhotoCommands.ExitRule,
-            "cnngpu embed samples/chelsea.png",
-            "cnngpu embed samples --npy features.npy"))
+            PhotoCommands.ExitRule)
         {
             images, json, npy, backend,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(images), parse.GetValue(json), parse.GetValue(npy), parse.GetValue(backend) ?? "auto",
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
-        return command;
+        return Examples.Add(command, "cnngpu embed samples/chelsea.png --json", "cnngpu embed samples --npy features.npy");
     }
 
     /// <summary>Runs the command; returns the exit code.</summary>

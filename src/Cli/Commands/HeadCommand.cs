@@ -19,21 +19,15 @@ internal static class HeadCommand
         var output = new Option<string>("--out", "-o") { Description = "The head file to write (JSON; replaced if it exists).", Required = true };
         var kind = new Option<string>("--kind") { Description = $"{string.Join(" | ", HeadKinds.All)}: nearest class mean or multinomial logistic regression (default {HeadKinds.Name(FewShotHead.DefaultKind)}, the better on held-out views here).", DefaultValueFactory = _ => HeadKinds.Name(FewShotHead.DefaultKind) };
         var backend = new Option<string>("--backend", "-b") { Description = PhotoCommands.BackendDescription, DefaultValueFactory = _ => "auto" };
-        var train = new Command("train", CommandExamples.Describe(
-            "Fit a few-shot classifier on the ResNet-18 features of a folder of class folders (a few photos per class are enough) and save it as JSON for 'cnngpu classify --head'. " + PhotoCommands.ExitRule,
-            "cnngpu head train photos --out head.json   (photos/cat/*.jpg, photos/dog/*.jpg, …)"))
+        var train = new Command("train", "Fit a few-shot classifier on the ResNet-18 features of a folder with one subfolder of photos per class (a few photos each are enough) and save it as JSON for 'cnngpu classify --head'. " + PhotoCommands.ExitRule)
         {
             folder, output, kind, backend,
         };
         train.SetAction(parse => Run(
             parse.GetRequiredValue(folder), parse.GetRequiredValue(output), parse.GetValue(kind) ?? HeadKinds.Name(FewShotHead.DefaultKind), parse.GetValue(backend) ?? "auto",
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
-        return new Command("head", CommandExamples.Describe(
-            "Few-shot classification heads on ResNet-18 features.",
-            "cnngpu head train photos --out head.json && cnngpu classify new.jpg --head head.json"))
-        {
-            train,
-        };
+        Examples.Add(train, "cnngpu head train photos --out head.json --kind ncm");
+        return Examples.Add(new Command("head", "Few-shot classification heads on ResNet-18 features: 'head train' fits one, 'classify --head' uses it.") { train }, "cnngpu head train photos --out head.json");
     }
 
     /// <summary>Runs <c>head train</c>; returns the exit code.</summary>

@@ -77,12 +77,9 @@ internal static class PhotoCommands
         }
     }
 
-    /// <summary>Writes <c>cnngpu {command}: {message}</c> on one line and returns <paramref name="code"/>.</summary>
-    public static int Fail(string command, TextWriter error, string message, int code = ExitCodes.Usage)
-    {
-        error.WriteLine($"cnngpu {command}: {Consoles.OneLine(message)}");
-        return code;
-    }
+    /// <summary>Writes <c>cnngpu {command}: {message}</c> on one line (<see cref="CliErrors"/>) and returns <paramref name="code"/>.</summary>
+    public static int Fail(string command, TextWriter error, string message, int code = ExitCodes.Usage) =>
+        CliErrors.Fail(error, command, message, code);
 
     /// <summary>Writes <paramref name="value"/> as one JSON document on <paramref name="output"/>.</summary>
     public static void WriteJson<T>(TextWriter output, T value) => output.WriteLine(JsonSerializer.Serialize(value, Json));

@@ -21,16 +21,14 @@ internal static class SimilarCommand
         var top = new Option<int?>("--top", "-k") { Description = "Show only the K most similar (default: all)." };
         var json = new Option<bool>("--json") { Description = "Print [{\"image\",\"similarity\"}] on stdout and nothing else there." };
         var backend = new Option<string>("--backend", "-b") { Description = PhotoCommands.BackendDescription, DefaultValueFactory = _ => "auto" };
-        var command = new Command(Name, CommandExamples.Describe(
-            "Rank a folder's photos by cosine similarity of their ResNet-18 features to a query photo (see 'cnngpu embed'), most similar first. " + PhotoCommands.ExitRule,
-            "cnngpu similar samples/chelsea.png samples"))
+        var command = new Command(Name, "Rank a folder's photos by cosine similarity of their ResNet-18 features to a query photo (see 'cnngpu embed'), most similar first. " + PhotoCommands.ExitRule)
         {
             query, folder, top, json, backend,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(query), parse.GetRequiredValue(folder), parse.GetValue(top), parse.GetValue(json), parse.GetValue(backend) ?? "auto",
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
-        return command;
+        return Examples.Add(command, "cnngpu similar samples/chelsea.png samples --top 3");
     }
 
     /// <summary>Runs the command; returns the exit code.</summary>
