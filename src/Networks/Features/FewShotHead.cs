@@ -42,7 +42,10 @@ public sealed class FewShotHead : IDisposable
 
     /// <summary>
     /// The kind <see cref="Train(string, HeadKind?, ImageEmbedder?, Action{int, int}?)"/> fits unless told otherwise:
-    /// the better on held-out views in the measurement of <c>FewShotHeadTests</c> (see the commit and README for figures).
+    /// nearest class mean, the better in <c>FewShotHeadTests</c>' measurement. Held-out close crops of the four sample
+    /// photos after 1, 2 and 4 training views per class: 94/96 right against logistic regression's 90/96, with lower
+    /// log loss at every shot count; on wide crops both get every held-out view right. With a few photos per class a
+    /// mean is a steadier estimate than a fitted boundary, and it has no regularisation or step count to tune.
     /// </summary>
     public static HeadKind DefaultKind => HeadKind.NearestClassMean;
 
