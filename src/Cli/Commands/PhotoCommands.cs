@@ -20,10 +20,10 @@ internal static class PhotoCommands
     /// <summary>Largest batch one session run takes (a larger folder runs in several batches through the same session).</summary>
     public const int MaxBatch = 16;
 
-    /// <summary>Path, number and list option and argument descriptions shared by the commands.</summary>
+    /// <summary>Description of the image arguments.</summary>
     public const string ImagesDescription = "Image files (PNG, JPEG, WebP, BMP, GIF) or folders of them.";
 
-    /// <summary>Backend option description.</summary>
+    /// <summary>Description of the --backend option.</summary>
     public const string BackendDescription = "auto | cpu[:512|:256|:128] | reference | ilgpu-cpu | cuda[:i] | opencl[:i] (auto = CUDA > OpenCL > cpu).";
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
@@ -58,7 +58,10 @@ internal static class PhotoCommands
         return [.. features];
     }
 
-    /// <summary>Runs a command's work, mapping failures to one line on stderr and an exit code.</summary>
+    /// <summary>
+    /// Runs a command's work, mapping failures to one line on stderr and an exit code: a backend that cannot be
+    /// opened is a wrong --backend (exit 2, as in bench); anything else the work throws is exit 1.
+    /// </summary>
     public static int Guard(string command, TextWriter error, Func<int> work)
     {
         try
