@@ -16,6 +16,7 @@ internal static class Cli
         var root = new RootCommand("test")
         {
             BenchCommand.Create(), SummaryCommand.Create(), DevicesCommand.Create(), ExportCommand.Create(),
+            ClassifyCommand.Create(), EmbedCommand.Create(), SimilarCommand.Create(), HeadCommand.Create(),
         };
         using var output = new StringWriter();
         using var error = new StringWriter();
