@@ -112,10 +112,14 @@ internal static class BenchCommand
 
             if (!settings.Json)
             {
-                console.MarkupLine(
-                    $"[bold]cnngpu bench[/]  backend [green]{Markup.Escape(device.Name)}[/]  device [green]{Markup.Escape(device.DeviceName)}[/]  " +
-                    $"threads [green]{ThreadsText(threads)}[/]  batch {settings.Batch}  " +
-                    Invariant($"{settings.Iterations} timed runs (at most {settings.MinSeconds:0.###} s) after {settings.Warmup} warm-up"));
+                HeaderLine.Write(
+                    console,
+                    "[bold]cnngpu bench[/]",
+                    $"backend [green]{Markup.Escape(device.Name)}[/]",
+                    $"device [green]{Markup.Escape(device.DeviceName)}[/]",
+                    $"threads [green]{ThreadsText(threads)}[/]",
+                    $"batch {settings.Batch}",
+                    Invariant($"{settings.Iterations} timed runs (at most {settings.MinSeconds:0.###} s, at least {Math.Min(MinTimedRuns, settings.Iterations)}) after {settings.Warmup} warm-up"));
             }
 
             if (device.Name == "ilgpu-cpu")

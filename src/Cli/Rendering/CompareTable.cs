@@ -28,16 +28,16 @@ internal static class CompareTable
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(rows);
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn("network");
-        table.AddColumn(new TableColumn("params").RightAligned());
-        table.AddColumn(new TableColumn("G MACs").RightAligned());
-        table.AddColumn(new TableColumn("act. MB").RightAligned());
-        table.AddColumn(new TableColumn("top-1 %").RightAligned());
-        table.AddColumn(new TableColumn("top-5 %").RightAligned());
+        var table = new FittedTable()
+            .Column("network")
+            .Column("params", right: true)
+            .Column("G MACs", right: true)
+            .Column("act. MB", right: true, drop: 2)
+            .Column("top-1 %", right: true)
+            .Column("top-5 %", right: true, drop: 1);
         foreach (var r in rows)
         {
-            table.AddRow(
+            table.Row(
                 Markup.Escape(r.Network),
                 Units.Count(r.Report.TotalParams),
                 Invariant($"{r.Report.TotalMacs / 1e9:0.00}"),
@@ -46,10 +46,11 @@ internal static class CompareTable
                 Error(r.Paper?.Top5Error));
         }
 
-        console.Write(table);
-        console.WriteLine(
-            "params, G MACs and activations (one image, float32) are computed; the ImageNet errors are the papers' " +
-            "(SENet Table 2, single crop), which cannot be measured here; '-': no published figure in the seed.");
+        table.Write(console);
+        // Short lines: a console wraps long ones where it likes.
+        console.WriteLine("params, G MACs and activations (one image, float32): computed here.");
+        console.WriteLine("top-1/top-5: the papers' ImageNet errors (SENet Table 2, single crop),");
+        console.WriteLine("which cannot be measured here; '-': no published figure in the seed.");
     }
 
     /// <summary>The rows as one indented JSON document.</summary>
