@@ -119,7 +119,7 @@ internal static class BenchCommand
                     $"device [green]{Markup.Escape(device.DeviceName)}[/]",
                     $"threads [green]{ThreadsText(threads)}[/]",
                     $"batch {settings.Batch}",
-                    Invariant($"{settings.Iterations} timed runs (at most {settings.MinSeconds:0.###} s, at least {Math.Min(MinTimedRuns, settings.Iterations)}) after {settings.Warmup} warm-up"));
+                    RunsText(settings));
             }
 
             if (device.Name == "ilgpu-cpu")
@@ -309,6 +309,12 @@ internal static class BenchCommand
             return null;
         }
     }
+
+    /// <summary><c>up to 10 timed runs in 2 s (at least 3) after 2 warm-up</c>, or <c>3 timed runs after 2 warm-up</c> when the minimum is all.</summary>
+    private static string RunsText(BenchSettings s) =>
+        s.Iterations > MinTimedRuns
+            ? Invariant($"up to {s.Iterations} timed runs in {s.MinSeconds:0.###} s (at least {MinTimedRuns}) after {s.Warmup} warm-up")
+            : Invariant($"{s.Iterations} timed run{(s.Iterations == 1 ? string.Empty : "s")} after {s.Warmup} warm-up");
 
     private static string ThreadsText(int? threads) => threads?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
 

@@ -8,13 +8,13 @@ internal static class HeaderLine
     /// <summary>Writes the parts joined by two spaces, starting a new line where the next part would pass the width.</summary>
     /// <param name="console">Where to write.</param>
     /// <param name="parts">Markup parts, e.g. <c>[bold]resnet50[/]</c>, <c>params 25.6M</c>.</param>
-    public static void Write(IAnsiConsole console, params string[] parts) => Write(console, "  ", parts);
+    public static void Write(IAnsiConsole console, params string[] parts) => WriteJoined(console, "  ", parts);
 
     /// <summary>Writes the parts joined by <paramref name="separator"/>, starting a new line where the next part would pass the width.</summary>
     /// <param name="console">Where to write.</param>
     /// <param name="separator">What goes between two parts on one line.</param>
     /// <param name="parts">Markup parts.</param>
-    public static void Write(IAnsiConsole console, string separator, params string[] parts)
+    public static void WriteJoined(IAnsiConsole console, string separator, params string[] parts)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(parts);

@@ -33,7 +33,7 @@ internal static class PlanTable
     /// <param name="plan">The plan.</param>
     public static void Render(IAnsiConsole console, ExecutionPlanReport plan)
     {
-        HeaderLine.Write(
+        HeaderLine.WriteJoined(
             console,
             " ",
             $"[bold]{Markup.Escape(plan.Network)}[/] execution plan on [green]{Markup.Escape(plan.Backend)}[/]",
