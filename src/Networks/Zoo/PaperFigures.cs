@@ -26,6 +26,9 @@ public static class PaperFigures
 
     private static readonly FrozenDictionary<string, PaperFigure> Figures = new Dictionary<string, PaperFigure>(StringComparer.Ordinal)
     {
+        // AlexNet: the lecture's layer table (params ≈ 61M with biases; MACs: its column summed, conv4 corrected to 150M).
+        ["alexnet"] = new(null, null, 0.72, 61, "the lecture's AlexNet table (64-192-384-256-256 variant)"),
+
         // VGG: parameter counts from Simonyan & Zisserman, Table 2; errors and MACs of D from the SENet table.
         ["vgg11"] = new(null, null, null, 133, "Simonyan & Zisserman, VGG, Table 2"),
         ["vgg11-lrn"] = new(null, null, null, 133, "Simonyan & Zisserman, VGG, Table 2"),
@@ -38,10 +41,10 @@ public static class PaperFigures
         // ResNet: MACs from He et al., Table 1 (v1, stride on the first 1x1); errors from the SENet table.
         ["resnet18"] = new(null, null, 1.8, null, "He et al., ResNet, Table 1"),
         ["resnet34"] = new(null, null, 3.6, null, "He et al., ResNet, Table 1"),
-        ["resnet50"] = new(24.80, 7.48, 3.86, 25.6, $"{SeNet}; params: Hu et al., SENet, section 6"),
+        ["resnet50"] = new(24.80, 7.48, 3.86, 25.6, $"{SeNet}; params: Hu et al., SENet (ResNet-50 25.6M)"),
         ["resnet101"] = new(23.17, 6.52, 7.58, null, SeNet),
         ["resnet152"] = new(22.42, 6.34, 11.30, null, SeNet),
-        ["se-resnet50"] = new(23.29, 6.62, 3.87, 28.1, $"{SeNetSe}; params: Hu et al., SENet, section 6"),
+        ["se-resnet50"] = new(23.29, 6.62, 3.87, 28.1, $"{SeNetSe}; params: Hu et al., SENet (SE-ResNet-50 28.1M)"),
         ["se-resnet101"] = new(22.38, 6.07, 7.60, null, SeNetSe),
         ["se-resnet152"] = new(21.57, 5.73, 11.32, null, SeNetSe),
 
