@@ -39,7 +39,7 @@ internal static class BenchChart
         {
             ComplexityChart.Save(
                 path,
-                $"Comparing model complexity: measured latency on {first.Backend} ({first.Device})",
+                $"Comparing model complexity: latency measured on {first.Backend}",
                 string.Create(CultureInfo.InvariantCulture, $"median latency (ms per batch of {first.Batch})"),
                 points);
         }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using CnnGpu.Cli.Rendering;
 using ScottPlot;
 
 namespace CnnGpu.Cli.Charts;
@@ -89,9 +89,7 @@ internal static class ComplexityChart
         // The size key goes in the axis label, where no bubble can hide it.
         var largestPoint = points.MaxBy(p => p.Params)!;
         plot.Title(title);
-        plot.XLabel(string.Create(
-            CultureInfo.InvariantCulture,
-            $"G MACs per image (bubble area ∝ parameters; largest: {largestPoint.Label}, {largestPoint.Params / 1e6:0.#}M)"));
+        plot.XLabel($"G MACs per image (bubble area ∝ parameters; largest: {largestPoint.Label}, {Units.Count(largestPoint.Params)})");
         plot.YLabel(yLabel);
         SetLimits(plot, points);
         if (Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase))
