@@ -23,13 +23,15 @@ internal static class DevicesCommand
 
     /// <summary>Writes the device table and the notes under it; returns the exit code.</summary>
     /// <param name="console">Where to write.</param>
-    internal static int Run(IAnsiConsole console) => Run(console, BackendFactory.ListDevices(), BackendFactory.ResolveAuto());
+    internal static int Run(IAnsiConsole console) =>
+        Run(console, BackendFactory.ListDevices(), BackendFactory.ResolveAuto(), BackendFactory.GpuAvailability());
 
     /// <summary>Writes the table of <paramref name="devices"/> with <paramref name="auto"/> marked, and the notes.</summary>
     /// <param name="console">Where to write.</param>
     /// <param name="devices">The devices.</param>
     /// <param name="auto">The id <c>auto</c> resolves to.</param>
-    internal static int Run(IAnsiConsole console, IReadOnlyList<DeviceInfo> devices, string auto)
+    /// <param name="gpus">Whether CUDA and OpenCL are usable, and why not (one line each for those that are not).</param>
+    internal static int Run(IAnsiConsole console, IReadOnlyList<DeviceInfo> devices, string auto, IReadOnlyList<GpuAvailability>? gpus = null)
     {
         // On a narrow console the GPU-only columns go first, then the counts and the kind (the id names it).
         var table = new FittedTable().Border(TableBorder.Rounded).Title("[bold]CnnGpu devices[/]")
@@ -58,6 +60,12 @@ internal static class DevicesCommand
 
         table.Write(console);
         console.MarkupLine($"auto → [bold green]{Markup.Escape(auto)}[/]");
+        foreach (var gpu in (gpus ?? []).Where(g => g.Devices == 0))
+        {
+            // Why auto did not pick a GPU: the driver library that is missing, the runtime's error, or no device.
+            console.MarkupLine($"[dim]{(gpu.Kind == DeviceKind.Cuda ? "cuda" : "opencl")}: none — {Markup.Escape(gpu.Reason ?? "no device")}[/]");
+        }
+
         console.MarkupLine(Markup.Escape(SimdLine()));
         if (auto == "ilgpu-cpu")
         {
