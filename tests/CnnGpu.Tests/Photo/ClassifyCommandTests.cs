@@ -163,6 +163,7 @@ public sealed class ClassifyCommandTests : IDisposable
 
     [Theory]
     [InlineData("missing")]
+    [InlineData("empty")]
     [InlineData("both")]
     [InlineData("neither")]
     [InlineData("preset")]
@@ -176,6 +177,7 @@ public sealed class ClassifyCommandTests : IDisposable
         string[] args = problem switch
         {
             "missing" => ["classify", _scratch.File("nope.png"), "--model", _model],
+            "empty" => ["classify", Directory.CreateDirectory(_scratch.File("empty")).FullName, "--model", _model],
             "both" => ["classify", photo, "--model", _model, "--head", _labels],
             "neither" => ["classify", photo],
             "preset" => ["classify", photo, "--model", _model, "--preprocess", "caffe"],
@@ -190,6 +192,7 @@ public sealed class ClassifyCommandTests : IDisposable
         PhotoCli.AssertOneLineError(stderr, "classify", problem switch
         {
             "missing" => "nope.png",
+            "empty" => "holds no image",
             "preset" => "caffe",
             "labels" => "3 names",
             "crop" => "--crop 64",
