@@ -70,6 +70,20 @@ public abstract class TorchExportTests(BackendFixture fixture)
     }
 
     [Fact]
+    public void Vgg_export_shares_its_zero_biases_behind_identity_nodes_which_fold_away()
+    {
+        string path = Path.Combine(Folder, "vgg-tiny.onnx");
+        var raw = Networks.Onnx.Protos.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph;
+        var initializers = raw.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains(raw.Node, n => n.OpType == "Identity" && initializers.Contains(n.Input[0]));
+        Assert.Contains(raw.Node, n => n.OpType == "Conv" && raw.Node.Any(i => i.OpType == "Identity" && i.Output[0] == n.Input[2]));
+
+        var graph = OnnxImporter.Load(path);
+        Assert.DoesNotContain(graph.Nodes, n => n.Kind == OpKind.Identity);
+        Assert.All(graph.Nodes.Where(n => n.Kind == OpKind.Conv2d), n => Assert.Equal(3, n.Inputs.Length));
+    }
+
+    [Fact]
     public void Mobilenet_relu6_clips_all_fuse_into_their_convolutions()
     {
         var graph = GraphOptimizer.Optimize(OnnxImporter.Load(Path.Combine(Folder, "mobilenet_v2-0.25.onnx")));
