@@ -12,7 +12,7 @@ namespace CnnGpu.Tests.Onnx;
 /// by Files/make_torch_exports.py with torch's own outputs beside them: the importer takes each as exported
 /// (shared initializers behind Identity, Clip with Constant bounds, Shape arithmetic feeding the channel
 /// shuffle's Reshape/Transpose, Slice channel splits, ReduceMean) and the optimised graph matches ONNX
-/// Runtime and torch within 1e-4 relative (of the largest logit) at batch 1 and 3.
+/// Runtime and torch within 1e-4 relative (of the largest logit) at batch 1 and 3, on reference, ilgpu-cpu and cpu.
 /// </summary>
 public abstract class TorchExportTests(BackendFixture fixture)
 {
@@ -100,3 +100,6 @@ public sealed class CpuTorchExportTests(CpuFixture fixture) : TorchExportTests(f
 
 [Collection(OnCpu128.Name)]
 public sealed class Cpu128TorchExportTests(Cpu128Fixture fixture) : TorchExportTests(fixture);
+
+[Collection(OnIlgpuCpu.Name)]
+public sealed class IlgpuCpuTorchExportTests(IlgpuCpuFixture fixture) : TorchExportTests(fixture);
