@@ -76,4 +76,53 @@ internal static class Arguments
     /// <summary>Whether <paramref name="model"/> is a zoo network to build (an existing file of that name wins, as in <see cref="Models.Load"/>).</summary>
     /// <param name="model">A zoo name or a path.</param>
     public static bool IsZooBuild(string model) => NetworkZoo.Contains(model) && !File.Exists(model);
+
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be written (its folder is missing, or the file or folder refuses
+    /// writing), or null when it can: checked before a command spends its work, without leaving a file behind.
+    /// </summary>
+    /// <param name="option">The option's name, for the message.</param>
+    /// <param name="path">The file to be written.</param>
+    public static string? Unwritable(string option, string path)
+    {
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return $"{option} '{path}' is not a valid path: {e.Message}";
+        }
+
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            return $"{option} '{path}': folder '{folder}' does not exist.";
+        }
+
+        if (Directory.Exists(full))
+        {
+            return $"{option} '{path}' is a folder, not a file.";
+        }
+
+        bool existed = File.Exists(full);
+        try
+        {
+            using (new FileStream(full, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
+            {
+            }
+
+            if (!existed)
+            {
+                File.Delete(full);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{option} '{path}' cannot be written: {e.Message}";
+        }
+    }
 }

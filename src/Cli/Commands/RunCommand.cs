@@ -8,7 +8,8 @@ namespace CnnGpu.Cli.Commands;
 /// <summary>
 /// <c>cnngpu run --model &lt;file.onnx | zoo-name&gt; --input in.npy --output out.npy [--backend …]</c>:
 /// runs a model on a NumPy float32 array (batch = its first dimension) and writes the output array.
-/// Errors are one line on stderr and exit code 1; the global <c>--verbose</c> shows the whole exception.
+/// An output path that cannot be written is a usage error (exit 2) found before any work; other errors are one
+/// line on stderr and exit code 1; the global <c>--verbose</c> shows the whole exception.
 /// </summary>
 internal static class RunCommand
 {
@@ -30,6 +31,12 @@ internal static class RunCommand
         command.SetAction(parse =>
         {
             var config = parse.InvocationConfiguration;
+            if (Arguments.Unwritable("--output", parse.GetRequiredValue(output)) is { } unwritable)
+            {
+                // Found before the model is loaded and run, not after.
+                return CliErrors.Fail(config.Error, "run", unwritable, ExitCodes.Usage);
+            }
+
             try
             {
                 var graph = Models.Load(parse.GetRequiredValue(model));

@@ -28,9 +28,17 @@ public static class OnnxImporter
     /// <param name="path">The <c>.onnx</c> file.</param>
     /// <returns>The graph, named after the file.</returns>
     /// <exception cref="OnnxImportException">The file is missing, unreadable, not ONNX, or uses something unsupported.</exception>
-    public static ComputeGraph Load(string path)
+    public static ComputeGraph Load(string path) => Load(path, OnnxImportOptions.Default);
+
+    /// <summary>Reads and imports an ONNX file with limits of the caller's choosing (for files from elsewhere).</summary>
+    /// <param name="path">The <c>.onnx</c> file.</param>
+    /// <param name="options">Limits on what the file may declare.</param>
+    /// <returns>The graph, named after the file.</returns>
+    /// <exception cref="OnnxImportException">The file is missing, unreadable, not ONNX, over a limit, or uses something unsupported.</exception>
+    public static ComputeGraph Load(string path, OnnxImportOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
         OnnxFileScan scan;
         try
         {
@@ -54,7 +62,7 @@ public static class OnnxImporter
             var initializers = scan.Initializers.Select(i => (i.Tensor, i.RawOffset < 0 ? null : new FileRawData(scan, i.RawOffset, i.RawLength)));
             try
             {
-                return Import(scan.Model, Path.GetDirectoryName(full), Path.GetFileNameWithoutExtension(full), initializers);
+                return Import(scan.Model, Path.GetDirectoryName(full), Path.GetFileNameWithoutExtension(full), initializers, options);
             }
             catch (IOException e)
             {
@@ -127,11 +135,12 @@ public static class OnnxImporter
     public static ComputeGraph Import(ModelProto model, string? externalDataDirectory = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Import(model, externalDataDirectory, name, model.Graph?.Initializer.Select(t => (t, (FileRawData?)null)) ?? []);
+        return Import(model, externalDataDirectory, name, model.Graph?.Initializer.Select(t => (t, (FileRawData?)null)) ?? [], OnnxImportOptions.Default);
     }
 
     /// <summary>Imports a model whose initializers come separately, each with its raw data in memory or still in the file.</summary>
-    private static ComputeGraph Import(ModelProto model, string? externalDataDirectory, string? name, IEnumerable<(TensorProto Tensor, FileRawData? Raw)> initializerData)
+    private static ComputeGraph Import(
+        ModelProto model, string? externalDataDirectory, string? name, IEnumerable<(TensorProto Tensor, FileRawData? Raw)> initializerData, OnnxImportOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Graph is null)
@@ -150,7 +159,7 @@ public static class OnnxImporter
                 throw new OnnxImportException($"Initializer '{tensor.Name}' is unnamed or named twice.");
             }
 
-            ctx.DefineConstant(OnnxTensorReader.Read(tensor, tensor.Name, $"Initializer '{tensor.Name}'", externalDataDirectory, raw));
+            ctx.DefineConstant(OnnxTensorReader.Read(tensor, tensor.Name, $"Initializer '{tensor.Name}'", externalDataDirectory, raw, options.MaxTensorBytes));
         }
 
         // Old exporters list initializers among the inputs too: those are constants, not inputs.

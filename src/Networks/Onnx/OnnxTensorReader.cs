@@ -18,7 +18,13 @@ internal static class OnnxTensorReader
     /// Decodes <paramref name="tensor"/>, whose raw data (when <paramref name="raw"/> is given) is still in the model
     /// file: float data is read from the file straight into the tensor's array, with no intermediate copy.
     /// </summary>
-    public static OnnxConstant Read(TensorProto tensor, string name, string where, string? externalDataDirectory, FileRawData? raw)
+    /// <param name="tensor">The tensor.</param>
+    /// <param name="name">The value name it defines.</param>
+    /// <param name="where">How errors name it.</param>
+    /// <param name="externalDataDirectory">Where external data lives.</param>
+    /// <param name="raw">Its raw data's place in the model file, when still there.</param>
+    /// <param name="maxBytes">Largest tensor accepted, checked on the declared dimensions before anything is read.</param>
+    public static OnnxConstant Read(TensorProto tensor, string name, string where, string? externalDataDirectory, FileRawData? raw, long maxBytes = long.MaxValue)
     {
         long[] dims = [.. tensor.Dims];
         long count = 1;
@@ -35,6 +41,11 @@ internal static class OnnxTensorReader
         if (count > int.MaxValue)
         {
             throw new OnnxImportException($"{where} has {count} elements, more than CnnGpu supports in one tensor.");
+        }
+
+        if (count * sizeof(float) > maxBytes)
+        {
+            throw new OnnxImportException($"{where} declares [{string.Join(", ", dims)}] ({count * sizeof(float)} bytes), over the import limit of {maxBytes} bytes (OnnxImportOptions.MaxTensorBytes).");
         }
 
         var type = (TensorProto.Types.DataType)tensor.DataType;

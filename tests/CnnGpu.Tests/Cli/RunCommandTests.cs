@@ -40,6 +40,24 @@ public sealed class RunCommandTests : IDisposable
         Tolerance.AssertClose(executor.Run(input).Data, written.Data, "run vs the unoptimised graph");
     }
 
+    [Theory]
+    [InlineData("missing-folder/out.npy", "does not exist")]
+    [InlineData("", "is a folder")]
+    public void An_output_that_cannot_be_written_is_a_usage_error_before_any_work(string output, string expected)
+    {
+        string inPath = Save("in.npy", RandomData.Uniform(3, 0f, 1f, 1, 3, 32, 32));
+        string outPath = output.Length == 0 ? Path.GetDirectoryName(inPath)! : Path.Combine(Path.GetDirectoryName(inPath)!, output);
+
+        // The model does not exist either: the output is checked first, so its error is the one reported.
+        var (code, stdout, stderr) = Invoke("run", "--model", "no-such-model.onnx", "--input", inPath, "--output", outPath);
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("no-such-model", stderr, StringComparison.Ordinal);
+        Assert.Single(Cli.Lines(stderr));
+    }
+
     [Fact]
     public void Runs_an_onnx_file_and_keeps_the_model_output_shape()
     {

@@ -30,6 +30,24 @@ public sealed class OnnxHostileTests
     }
 
     [Fact]
+    public void A_tensor_over_the_callers_limit_is_rejected_and_under_it_loads()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"cnngpu-limit-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            File.WriteAllBytes(path, Conv().Bytes());
+            var e = Assert.Throws<OnnxImportException>(() => OnnxImporter.Load(path, new OnnxImportOptions { MaxTensorBytes = 200 }));
+            Assert.Contains("'w'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("216 bytes", e.Message, StringComparison.Ordinal);
+            Assert.NotNull(OnnxImporter.Load(path, new OnnxImportOptions { MaxTensorBytes = 216 }));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_cycle_is_rejected_naming_the_node()
     {
         var model = new OnnxModelBuilder()
