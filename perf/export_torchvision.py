@@ -12,10 +12,10 @@ nothing here. A fixed seed makes the files reproducible. Existing files are skip
 
 torchvision's own initialisation leaves many constants identical (batch-norm running statistics 0/1,
 weight 1, bias 0, hence equal folded conv biases; VGG's zero conv biases). torch.onnx then stores each
-duplicate once and feeds the other convolutions through Identity nodes, which CnnGpu's importer does not
-resolve as constants (it fails on the first such Conv). --distinct-constants randomises batch-norm
-statistics and biases (the ranges CnnGpu's zoo uses) so every constant is distinct, and writes
-<name>-distinct.onnx beside the plain file: a workaround, not a replacement, for the plain export.
+duplicate once and feeds the other convolutions through Identity nodes, which CnnGpu's importer folds to
+the shared initializer. The same initialisation leaves some networks' logits tiny (MobileNet-v2: about
+1e-9), which makes output comparisons weak: --distinct-constants randomises batch-norm statistics and
+biases (the ranges CnnGpu's zoo uses) and writes <name>-distinct.onnx beside the plain file.
 """
 
 import argparse
@@ -38,6 +38,9 @@ NETWORKS = {
     "resnet50": lambda: torchvision.models.resnet50(weights=None),
     "resnet101": lambda: torchvision.models.resnet101(weights=None),
     "resnet152": lambda: torchvision.models.resnet152(weights=None),
+    "resnext50_32x4d": lambda: torchvision.models.resnext50_32x4d(weights=None),
+    "mobilenet_v2": lambda: torchvision.models.mobilenet_v2(weights=None),
+    "shufflenet_v2_x1_0": lambda: torchvision.models.shufflenet_v2_x1_0(weights=None),
 }
 
 

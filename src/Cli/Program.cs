@@ -14,6 +14,10 @@ internal static class Program
         root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ClassifyCommand.Create());
+        root.Subcommands.Add(EmbedCommand.Create());
+        root.Subcommands.Add(SimilarCommand.Create());
+        root.Subcommands.Add(HeadCommand.Create());
         return CliInvocation.Invoke(root, args);
     }
 }

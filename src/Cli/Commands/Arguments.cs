@@ -1,5 +1,6 @@
 using System.Globalization;
 using CnnGpu.Networks;
+using CnnGpu.Networks.Complexity;
 using CnnGpu.Networks.Zoo;
 using CnnGpu.Runtime.Graph;
 
@@ -53,6 +54,24 @@ internal static class Arguments
     /// <param name="options">Zoo build options.</param>
     public static ComputeGraph Load(string model, NetworkOptions options) =>
         IsZooBuild(model) ? Models.Load(model, options) : Models.Load(model);
+
+    /// <summary>
+    /// Why <c>--stride-on-1x1</c> changes nothing on <paramref name="model"/>, or null when it does: only a network with
+    /// downsampling bottlenecks has a first 1×1 to move the stride to. Decided by building the structure both ways
+    /// (cheap: no weights), so a new zoo network needs no entry in a list.
+    /// </summary>
+    /// <param name="model">A zoo name.</param>
+    public static string? StrideIgnored(string model)
+    {
+        if (!IsZooBuild(model))
+        {
+            return null;
+        }
+
+        long Macs(bool strideOnFirst1x1) => ComplexityAnalyzer.Analyze(
+            NetworkZoo.Build(model, new NetworkOptions(StrideOnFirst1x1: strideOnFirst1x1, Weights: WeightInitializer.ShapesOnly))).TotalMacs;
+        return Macs(true) == Macs(false) ? $"--stride-on-1x1 changes nothing on {model}: it has no downsampling bottleneck blocks." : null;
+    }
 
     /// <summary>Whether <paramref name="model"/> is a zoo network to build (an existing file of that name wins, as in <see cref="Models.Load"/>).</summary>
     /// <param name="model">A zoo name or a path.</param>

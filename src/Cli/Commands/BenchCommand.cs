@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using CnnGpu.Cli.Charts;
 using CnnGpu.Cli.Rendering;
 using CnnGpu.Networks.Complexity;
 using CnnGpu.Networks.Zoo;
@@ -18,9 +19,10 @@ namespace CnnGpu.Cli.Commands;
 
 /// <summary>
 /// <c>cnngpu bench [networks…] [--backend auto] [--batch N] [--input N] [--iterations N] [--min-seconds S]
-/// [--warmup N] [--threads N] [--profile] [--json]</c>: times inference of zoo networks (all of them by
+/// [--warmup N] [--threads N] [--profile] [--json] [--chart out.png|svg]</c>: times inference of zoo networks (all of them by
 /// default) or ONNX files on one device and prints median, min and p90 latency, throughput and achieved
-/// GFLOP/s; <c>--profile</c> adds a per-node table, <c>--json</c> prints one JSON document instead.
+/// GFLOP/s; <c>--profile</c> adds a per-node table, <c>--json</c> prints one JSON document instead, <c>--chart</c>
+/// draws latency against G MACs (bubble area: params). Over several networks, progress goes to stderr.
 /// Every option is checked before any work: a wrong one is one line on stderr and exit 2.
 /// </summary>
 internal static class BenchCommand
@@ -30,6 +32,12 @@ internal static class BenchCommand
 
     /// <summary>Time budget of the timed runs of one network unless <c>--min-seconds</c> says otherwise.</summary>
     public const double DefaultMinSeconds = 2.0;
+
+    /// <summary>
+    /// Timed runs per network even when the first already spent <c>--min-seconds</c> (a slow device, such as the
+    /// ILGPU simulator at 224×224, would otherwise get a "median" of one run); fewer only when <c>--iterations</c> asks.
+    /// </summary>
+    public const int MinTimedRuns = 3;
 
     /// <summary>Untimed runs after a session is created unless <c>--warmup</c> says otherwise.</summary>
     public const int DefaultWarmup = 2;
@@ -42,14 +50,15 @@ internal static class BenchCommand
         var batch = new Option<int>("--batch") { Description = $"Images per run (1–{Arguments.MaxBatch}).", DefaultValueFactory = _ => 1 };
         var input = new Option<int?>("--input") { Description = $"Square input side of zoo networks (1–{Arguments.MaxInput}; default: each network's own)." };
         var iterations = new Option<int>("--iterations", "-n") { Description = "Timed runs per network (fewer when --min-seconds runs out first).", DefaultValueFactory = _ => DefaultIterations };
-        var minSeconds = new Option<double>("--min-seconds") { Description = "Time budget of one network's timed runs, in seconds (at least one run).", DefaultValueFactory = _ => DefaultMinSeconds };
+        var minSeconds = new Option<double>("--min-seconds") { Description = $"Time budget of one network's timed runs, in seconds (at least {MinTimedRuns} runs unless --iterations is lower).", DefaultValueFactory = _ => DefaultMinSeconds };
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs after the session is created.", DefaultValueFactory = _ => DefaultWarmup };
         var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads of the cpu backend (default: one per core)." };
         var profile = new Option<bool>("--profile") { Description = "Per-node timings with each node's algorithm (device-synchronised after each kernel)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document on stdout and nothing else there." };
+        var chart = new Option<string?>("--chart") { Description = "Write the latency chart (x: G MACs, y: median latency, bubble area: params) to a .png or .svg file." };
         var command = new Command("bench", "Benchmark inference of the zoo networks (or ONNX files) on the best available device.")
         {
-            networks, backend, batch, input, iterations, minSeconds, warmup, threads, profile, json,
+            networks, backend, batch, input, iterations, minSeconds, warmup, threads, profile, json, chart,
         };
         command.SetAction(parse =>
         {
@@ -63,11 +72,12 @@ internal static class BenchCommand
                 parse.GetValue(profile),
                 parse.GetValue(warmup),
                 parse.GetValue(threads),
-                parse.GetValue(json));
+                parse.GetValue(json),
+                parse.GetValue(chart));
             var config = parse.InvocationConfiguration;
             return Run(Consoles.ForOutput(config.Output), settings, config.Error);
         });
-        return command;
+        return Examples.Add(command, "cnngpu bench resnet50 --backend cpu --batch 8", "cnngpu bench alexnet vgg16 googlenet resnet50 --chart latency.png");
     }
 
     /// <summary>Runs the command; returns the exit code (<see cref="ExitCodes"/>).</summary>
@@ -102,10 +112,14 @@ internal static class BenchCommand
 
             if (!settings.Json)
             {
-                console.MarkupLine(
-                    $"[bold]cnngpu bench[/]  backend [green]{Markup.Escape(device.Name)}[/]  device [green]{Markup.Escape(device.DeviceName)}[/]  " +
-                    $"threads [green]{ThreadsText(threads)}[/]  batch {settings.Batch}  " +
-                    Invariant($"{settings.Iterations} timed runs (at most {settings.MinSeconds:0.###} s) after {settings.Warmup} warm-up"));
+                HeaderLine.Write(
+                    console,
+                    "[bold]cnngpu bench[/]",
+                    $"backend [green]{Markup.Escape(device.Name)}[/]",
+                    $"device [green]{Markup.Escape(device.DeviceName)}[/]",
+                    $"threads [green]{ThreadsText(threads)}[/]",
+                    $"batch {settings.Batch}",
+                    RunsText(settings));
             }
 
             if (device.Name == "ilgpu-cpu")
@@ -123,20 +137,14 @@ internal static class BenchCommand
 
             var results = new List<BenchResult>();
             int failures = 0;
-            foreach (string name in settings.Networks)
+
+            // Progress (stderr) only over several networks; the tables follow once it is done, so the two never interleave.
+            var progress = settings.Networks.Length > 1 ? CliProgress.For(error, quiet: settings.Json) : CliProgress.Quiet;
+            progress.Items("bench", settings.Networks, name =>
             {
                 try
                 {
-                    var result = BenchOne(device, threads, name, settings);
-                    results.Add(result);
-                    if (!settings.Json)
-                    {
-                        console.MarkupLine(Invariant($"  {Markup.Escape(result.Network)}: {result.MedianMs:F2} ms/batch (median of {result.Runs})"));
-                        if (result.Profile is { } profile)
-                        {
-                            ProfileTable.Render(console, result.Network, profile);
-                        }
-                    }
+                    results.Add(BenchOne(device, threads, name, settings));
                 }
 #pragma warning disable CA1031 // The CLI boundary: a network that fails is one line on stderr; the others still run.
                 catch (Exception e)
@@ -144,6 +152,18 @@ internal static class BenchCommand
                 {
                     failures++;
                     error.WriteLine($"cnngpu bench: {name}: {Consoles.OneLine(e.Message)}");
+                }
+            });
+
+            if (!settings.Json)
+            {
+                foreach (var result in results)
+                {
+                    console.MarkupLine(Invariant($"  {Markup.Escape(result.Network)}: {result.MedianMs:F2} ms/batch (median of {result.Runs})"));
+                    if (result.Profile is { } profile)
+                    {
+                        ProfileTable.Render(console, result.Network, profile);
+                    }
                 }
             }
 
@@ -155,6 +175,11 @@ internal static class BenchCommand
             else
             {
                 BenchTable.Render(console, results);
+            }
+
+            if (settings.Chart is { } chart && BenchChart.Save(console, chart, results, settings.Json, error) is { } chartFailure)
+            {
+                failures += chartFailure;
             }
 
             return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
@@ -198,6 +223,11 @@ internal static class BenchCommand
             return "--backend is empty.";
         }
 
+        if (s.Chart is { } chart && ComplexityChart.Unwritable("--chart", chart) is { } unwritable)
+        {
+            return unwritable;
+        }
+
         foreach (string name in s.Networks)
         {
             if (Arguments.UnknownModel(name) is { } unknown)
@@ -233,7 +263,7 @@ internal static class BenchCommand
     {
         var graph = Arguments.Load(name, new NetworkOptions(settings.Input));
         string network = Arguments.IsZooBuild(name) || !File.Exists(name) ? graph.Name : Path.GetFileNameWithoutExtension(name);
-        long? macs = MacsOf(graph);
+        var complexity = ComplexityOf(graph);
         using var session = new InferenceSession(graph, new SessionOptions { SharedBackend = device, MaxBatch = settings.Batch, Profiling = settings.Profile });
         var input = new Tensor(new TensorShape([settings.Batch, .. session.InputItemShape.Dimensions]));
         var rng = new Random(1);
@@ -251,7 +281,8 @@ internal static class BenchCommand
         session.ResetProfile();
         var times = new List<double>(settings.Iterations);
         var budget = Stopwatch.StartNew();
-        while (times.Count < settings.Iterations && (times.Count == 0 || budget.Elapsed.TotalSeconds < settings.MinSeconds))
+        int minRuns = Math.Min(MinTimedRuns, settings.Iterations);
+        while (times.Count < settings.Iterations && (times.Count < minRuns || budget.Elapsed.TotalSeconds < settings.MinSeconds))
         {
             long start = Stopwatch.GetTimestamp();
             session.Run(input);
@@ -261,15 +292,15 @@ internal static class BenchCommand
         var stats = LatencyStats.Of(times);
         return new BenchResult(
             network, LayerComplexity.Format([.. session.InputItemShape.Dimensions]), settings.Batch, device.Name, device.DeviceName, threads,
-            times.Count, stats.Median, stats.Min, stats.P90, macs, settings.Profile ? session.Profile : null);
+            times.Count, stats.Median, stats.Min, stats.P90, complexity?.TotalMacs, settings.Profile ? session.Profile : null, complexity?.TotalParams);
     }
 
-    /// <summary>MACs per image, or null when the complexity analysis cannot read the graph (an ONNX import it does not cover).</summary>
-    private static long? MacsOf(ComputeGraph graph)
+    /// <summary>The complexity report (MACs, params), or null when the analysis cannot read the graph (an ONNX import it does not cover).</summary>
+    private static ComplexityReport? ComplexityOf(ComputeGraph graph)
     {
         try
         {
-            return ComplexityAnalyzer.Analyze(graph).TotalMacs;
+            return ComplexityAnalyzer.Analyze(graph);
         }
 #pragma warning disable CA1031 // The analysis is a report extra: whatever stops it leaves GFLOP/s unknown, not the benchmark failed.
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -278,6 +309,12 @@ internal static class BenchCommand
             return null;
         }
     }
+
+    /// <summary><c>up to 10 timed runs in 2 s (at least 3) after 2 warm-up</c>, or <c>3 timed runs after 2 warm-up</c> when the minimum is all.</summary>
+    private static string RunsText(BenchSettings s) =>
+        s.Iterations > MinTimedRuns
+            ? Invariant($"up to {s.Iterations} timed runs in {s.MinSeconds:0.###} s (at least {MinTimedRuns}) after {s.Warmup} warm-up")
+            : Invariant($"{s.Iterations} timed run{(s.Iterations == 1 ? string.Empty : "s")} after {s.Warmup} warm-up");
 
     private static string ThreadsText(int? threads) => threads?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
 
@@ -301,9 +338,10 @@ internal static class BenchCommand
 /// <param name="Warmup">Untimed runs after the session is created.</param>
 /// <param name="Threads">Worker threads of the cpu backend; null for one per core.</param>
 /// <param name="Json">Print one JSON document instead of tables.</param>
+/// <param name="Chart">Write the latency chart to this .png or .svg file; null for none.</param>
 internal sealed record BenchSettings(
     string[] Networks, string Backend, int Batch, int? Input, int Iterations, double MinSeconds, bool Profile,
-    int Warmup = BenchCommand.DefaultWarmup, int? Threads = null, bool Json = false);
+    int Warmup = BenchCommand.DefaultWarmup, int? Threads = null, bool Json = false, string? Chart = null);
 
 /// <summary>One network's timing over its timed runs.</summary>
 /// <param name="Network">The zoo name, or the ONNX file's name without extension.</param>
@@ -318,9 +356,10 @@ internal sealed record BenchSettings(
 /// <param name="P90Ms">90th percentile (nearest rank).</param>
 /// <param name="MacsPerImage">Multiply-accumulates per image; null when the graph could not be analysed.</param>
 /// <param name="Profile">Per-node timings when profiling, else null.</param>
+/// <param name="Params">Learned parameters; null when the graph could not be analysed.</param>
 internal sealed record BenchResult(
     string Network, string Input, int Batch, string Backend, string Device, int? Threads, int Runs,
-    double MedianMs, double MinMs, double P90Ms, long? MacsPerImage, IReadOnlyList<NodeTiming>? Profile = null)
+    double MedianMs, double MinMs, double P90Ms, long? MacsPerImage, IReadOnlyList<NodeTiming>? Profile = null, long? Params = null)
 {
     /// <summary>Images per second at the median latency.</summary>
     public double ImagesPerSecond => Batch * 1000.0 / MedianMs;

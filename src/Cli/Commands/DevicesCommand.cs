@@ -18,7 +18,7 @@ internal static class DevicesCommand
     {
         var command = new Command("devices", "List the devices CnnGpu can run on (auto = CUDA > OpenCL > cpu).");
         command.SetAction(parse => Run(Consoles.ForOutput(parse.InvocationConfiguration.Output)));
-        return command;
+        return Examples.Add(command, "cnngpu devices");
     }
 
     /// <summary>Writes the device table and the notes under it; returns the exit code.</summary>

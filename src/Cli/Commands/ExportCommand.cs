@@ -35,18 +35,24 @@ internal static class ExportCommand
             parse.GetValue(input),
             parse.GetValue(strideOn1x1),
             parse.InvocationConfiguration.Output,
-            parse.InvocationConfiguration.Error));
-        return command;
+            parse.InvocationConfiguration.Error,
+            CliInvocation.IsVerbose(parse)));
+        return Examples.Add(command, "cnngpu export resnet50 resnet50.onnx", "cnngpu export resnet50 resnet50-v1.onnx --stride-on-1x1");
     }
 
     /// <summary>Runs the command; returns the exit code.</summary>
-    internal static int Run(string model, string output, int? input, bool strideOnFirst1x1, TextWriter stdout, TextWriter stderr)
+    internal static int Run(string model, string output, int? input, bool strideOnFirst1x1, TextWriter stdout, TextWriter stderr, bool verbose = false)
     {
         try
         {
             if (Misuse(model, output, input, strideOnFirst1x1) is { } usage)
             {
                 return Fail(stderr, usage, ExitCodes.Usage);
+            }
+
+            if (strideOnFirst1x1 && Arguments.StrideIgnored(model) is { } ignored)
+            {
+                stderr.WriteLine($"cnngpu export: warning: {ignored}");
             }
 
             // Before building: a VGG's seeded weights take seconds to generate, and a wrong path should not cost them.
@@ -87,7 +93,7 @@ internal static class ExportCommand
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return Fail(stderr, e.Message, ExitCodes.Failure);
+            return CliErrors.Fail(stderr, "export", e, verbose);
         }
     }
 
@@ -152,11 +158,5 @@ internal static class ExportCommand
     private static string Megabytes(long bytes) =>
         bytes < 1024 * 1024 ? (bytes / (1024.0 * 1024)).ToString("0.00", CultureInfo.InvariantCulture) + " MB" : Units.Megabytes(bytes);
 
-    private static int Fail(TextWriter stderr, string message, int code)
-    {
-        stderr.WriteLine($"cnngpu export: {OneLine(message)}");
-        return code;
-    }
-
-    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    private static int Fail(TextWriter stderr, string message, int code) => CliErrors.Fail(stderr, "export", message, code);
 }

@@ -8,7 +8,7 @@ namespace CnnGpu.Cli.Commands;
 /// <summary>
 /// <c>cnngpu run --model &lt;file.onnx | zoo-name&gt; --input in.npy --output out.npy [--backend …]</c>:
 /// runs a model on a NumPy float32 array (batch = its first dimension) and writes the output array.
-/// Errors are one line on stderr and exit code 1; <c>--verbose</c> adds the stack trace.
+/// Errors are one line on stderr and exit code 1; the global <c>--verbose</c> shows the whole exception.
 /// </summary>
 internal static class RunCommand
 {
@@ -23,10 +23,9 @@ internal static class RunCommand
             Description = "auto | cpu[:512|:256|:128] | reference | ilgpu-cpu | cuda[:i] | opencl[:i] (auto = CUDA > OpenCL > cpu).",
             DefaultValueFactory = _ => "auto",
         };
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "Show the full exception on errors." };
         var command = new Command("run", "Run a model (ONNX file or zoo network) on a .npy array and write the output as .npy.")
         {
-            model, input, output, backend, verbose,
+            model, input, output, backend,
         };
         command.SetAction(parse =>
         {
@@ -49,12 +48,9 @@ internal static class RunCommand
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                config.Error.WriteLine(parse.GetValue(verbose) ? e.ToString() : $"cnngpu run: {OneLine(e.Message)}");
-                return 1;
+                return CliErrors.Fail(config.Error, "run", e, CliInvocation.IsVerbose(parse));
             }
         });
-        return command;
+        return Examples.Add(command, "cnngpu run --model tinynet --input in.npy --output out.npy");
     }
-
-    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -16,7 +16,8 @@ namespace CnnGpu.Cli.Commands;
 
 /// <summary>
 /// <c>cnngpu summary &lt;network&gt; [--input N] [--stride-on-1x1] [--plan [--backend B] [--batch N]] [--json]</c> and
-/// <c>cnngpu summary --list</c>. With <c>--backend</c>, <c>--plan</c> builds a session on that backend and adds its
+/// <c>cnngpu summary --list</c>; <c>cnngpu summary [networks…] --compare [--json]</c> and <c>--chart out.png|svg</c>
+/// compare several networks (<see cref="SummaryCompare"/>). With <c>--backend</c>, <c>--plan</c> builds a session on that backend and adds its
 /// execution plan: every step's algorithm and output layout, the layout conversions, and the arena.
 /// </summary>
 internal static class SummaryCommand
@@ -24,7 +25,7 @@ internal static class SummaryCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var network = new Argument<string?>("network") { Description = "A zoo network (see --list), tinynet, or an ONNX file.", Arity = ArgumentArity.ZeroOrOne };
+        var networks = new Argument<string[]>("network") { Description = "A zoo network (see --list), tinynet, or an ONNX file; several with --compare or --chart (default: the whole zoo).", Arity = ArgumentArity.ZeroOrMore };
         var input = new Option<int?>("--input") { Description = $"Square input side (1–{Arguments.MaxInput}; default: 227 for the AlexNets, 299 for the Inception-ResNets, 224 otherwise)." };
         var strideOn1x1 = new Option<bool>("--stride-on-1x1") { Description = "ResNet v1 (paper): stride on the bottleneck's first 1x1 instead of the 3x3." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
@@ -32,16 +33,33 @@ internal static class SummaryCommand
         var plan = new Option<bool>("--plan") { Description = "Also report the memory planner's peak activation memory against the naive sum; with --backend, the execution plan on that backend." };
         var backend = new Option<string?>("--backend", "-b") { Description = "With --plan: build a session on this backend (auto | cpu[:512|:256|:128] | reference | ilgpu-cpu | cuda[:i] | opencl[:i]) and list each step's algorithm and layout." };
         var batch = new Option<int?>("--batch") { Description = $"With --plan: the batch size planned (1–{Arguments.MaxBatch}; default 1)." };
+        var compare = new Option<bool>("--compare") { Description = "The networks (default: the whole zoo) side by side: params, G MACs, activation memory, the papers' top-1/top-5 errors." };
+        var chart = new Option<string?>("--chart") { Description = "Write the complexity chart (x: G MACs, y: the papers' top-1 error, bubble area: params) to a .png or .svg file." };
         var command = new Command("summary", "Per-layer complexity of a network: shapes, params, MACs, memory, receptive field; --plan adds the memory and execution plan.")
         {
-            network, input, strideOn1x1, json, list, plan, backend, batch,
+            networks, input, strideOn1x1, json, list, plan, backend, batch, compare, chart,
         };
         command.SetAction(parse =>
         {
             var config = parse.InvocationConfiguration;
+            var console = Consoles.ForOutput(config.Output);
+            string[] names = parse.GetValue(networks) ?? [];
+            bool verbose = CliInvocation.IsVerbose(parse);
+            if (parse.GetValue(compare) || parse.GetValue(chart) is not null)
+            {
+                return ManyMisuse(parse.GetValue(input), parse.GetValue(list), parse.GetValue(plan), parse.GetValue(backend), parse.GetValue(batch)) is { } usage
+                    ? CliErrors.Fail(config.Error, "summary", usage, ExitCodes.Usage)
+                    : SummaryCompare.Run(console, names, parse.GetValue(compare), parse.GetValue(chart), parse.GetValue(json), parse.GetValue(strideOn1x1), config.Error, verbose);
+            }
+
+            if (names.Length > 1)
+            {
+                return CliErrors.Fail(config.Error, "summary", "name one network, or add --compare or --chart to compare several.", ExitCodes.Usage);
+            }
+
             return Run(
-                Consoles.ForOutput(config.Output),
-                parse.GetValue(network),
+                console,
+                names.FirstOrDefault(),
                 parse.GetValue(input),
                 parse.GetValue(strideOn1x1),
                 parse.GetValue(json),
@@ -49,9 +67,10 @@ internal static class SummaryCommand
                 parse.GetValue(plan),
                 config.Error,
                 parse.GetValue(backend),
-                parse.GetValue(batch));
+                parse.GetValue(batch),
+                verbose);
         });
-        return command;
+        return Examples.Add(command, "cnngpu summary resnet50", "cnngpu summary --compare", "cnngpu summary --chart complexity.png");
     }
 
     /// <summary>Runs the command; JSON goes unformatted to the console's underlying writer. Returns the exit code (<see cref="ExitCodes"/>).</summary>
@@ -65,26 +84,26 @@ internal static class SummaryCommand
     /// <param name="error">Where errors go; standard error when null.</param>
     /// <param name="backend">With <paramref name="plan"/>: the backend to build a session on.</param>
     /// <param name="batch">With <paramref name="plan"/>: the batch size planned (default 1).</param>
+    /// <param name="verbose">Full exceptions instead of one line.</param>
     internal static int Run(
         IAnsiConsole console, string? network, int? input, bool strideOnFirst1x1, bool json, bool list, bool plan = false, TextWriter? error = null,
-        string? backend = null, int? batch = null)
+        string? backend = null, int? batch = null, bool verbose = false)
     {
         error ??= Console.Error;
         if (list || network is null)
         {
-            var table = new Table().Border(TableBorder.Simple).AddColumn("network").AddColumn("description");
-            foreach (string name in NetworkZoo.Names)
-            {
-                table.AddRow(name, Markup.Escape(NetworkZoo.Describe(name)));
-            }
-
-            console.Write(table);
+            ZooList.Render(console);
             return network is null && !list ? 1 : 0;
         }
 
         if (Misuse(network, input, strideOnFirst1x1, plan, backend, batch) is { } usage)
         {
             return Fail(error, usage, ExitCodes.Usage);
+        }
+
+        if (strideOnFirst1x1 && Arguments.StrideIgnored(network) is { } ignored)
+        {
+            error.WriteLine($"cnngpu summary: warning: {ignored}");
         }
 
         int planBatch = batch ?? 1;
@@ -150,7 +169,7 @@ internal static class SummaryCommand
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return Fail(error, e.Message, ExitCodes.Failure);
+            return CliErrors.Fail(error, "summary", e, verbose);
         }
         finally
         {
@@ -211,6 +230,12 @@ internal static class SummaryCommand
         return Arguments.UnknownModel(network);
     }
 
+    /// <summary>What is wrong with options that <c>--compare</c> and <c>--chart</c> do not take, or null.</summary>
+    private static string? ManyMisuse(int? input, bool list, bool plan, string? backend, int? batch) =>
+        input is not null ? "--compare and --chart report each network at its own input size; drop --input."
+        : list || plan || backend is not null || batch is not null ? "--list, --plan, --backend and --batch do not go with --compare or --chart."
+        : null;
+
     private static double Percent(MemoryPlan memory) =>
         memory.NaiveActivationBytes == 0 ? 0 : 100.0 * memory.PeakActivationBytes / memory.NaiveActivationBytes;
 
@@ -227,9 +252,5 @@ internal static class SummaryCommand
         w.WriteEndObject();
     }
 
-    private static int Fail(TextWriter error, string message, int code)
-    {
-        error.WriteLine($"cnngpu summary: {Consoles.OneLine(message)}");
-        return code;
-    }
+    private static int Fail(TextWriter error, string message, int code) => CliErrors.Fail(error, "summary", message, code);
 }

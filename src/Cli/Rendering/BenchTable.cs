@@ -7,27 +7,31 @@ namespace CnnGpu.Cli.Rendering;
 /// <summary>The summary table of <c>cnngpu bench</c>.</summary>
 internal static class BenchTable
 {
+    /// <summary>Writes one row per result, fitted to the console's width.</summary>
+    /// <param name="console">Where to write.</param>
+    /// <param name="results">The results.</param>
     public static void Render(IAnsiConsole console, IReadOnlyList<BenchResult> results)
     {
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn("network");
-        table.AddColumn("input");
-        table.AddColumn(new TableColumn("batch").RightAligned());
-        table.AddColumn(new TableColumn("runs").RightAligned());
-        table.AddColumn(new TableColumn("median ms").RightAligned());
-        table.AddColumn(new TableColumn("min ms").RightAligned());
-        table.AddColumn(new TableColumn("p90 ms").RightAligned());
-        table.AddColumn(new TableColumn("img/s").RightAligned());
-        table.AddColumn(new TableColumn("GMACs/img").RightAligned());
-        table.AddColumn(new TableColumn("GFLOP/s").RightAligned());
+        // Narrow consoles lose the batch first (the header line states it), then the input, min and p90, and G MACs.
+        var table = new FittedTable()
+            .Column("network")
+            .Column("input", drop: 2)
+            .Column("batch", right: true, drop: 1)
+            .Column("runs", right: true)
+            .Column("median ms", right: true)
+            .Column("min ms", right: true, drop: 3)
+            .Column("p90 ms", right: true, drop: 3)
+            .Column("img/s", right: true)
+            .Column("GMACs/img", right: true, drop: 4)
+            .Column("GFLOP/s", right: true);
         foreach (var r in results)
         {
-            table.AddRow(
+            table.Row(
                 Markup.Escape(r.Network), r.Input, Format(r.Batch), Format(r.Runs), Format(r.MedianMs, "F2"), Format(r.MinMs, "F2"), Format(r.P90Ms, "F2"),
                 Format(r.ImagesPerSecond, "F1"), Format(r.MacsPerImage / 1e9, "F2"), Format(r.Gflops, "F1"));
         }
 
-        console.Write(table);
+        table.Write(console);
     }
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);

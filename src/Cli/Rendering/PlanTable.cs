@@ -33,22 +33,26 @@ internal static class PlanTable
     /// <param name="plan">The plan.</param>
     public static void Render(IAnsiConsole console, ExecutionPlanReport plan)
     {
-        console.MarkupLine(
-            $"[bold]{Markup.Escape(plan.Network)}[/] execution plan on [green]{Markup.Escape(plan.Backend)}[/] ({Markup.Escape(plan.Device)}), batch {Format(plan.Batch)}");
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn("#").RightAligned());
-        table.AddColumn("node");
-        table.AddColumn("op");
-        table.AddColumn("algorithm");
-        table.AddColumn("layout");
+        HeaderLine.WriteJoined(
+            console,
+            " ",
+            $"[bold]{Markup.Escape(plan.Network)}[/] execution plan on [green]{Markup.Escape(plan.Backend)}[/]",
+            $"({Markup.Escape(plan.Device)}),",
+            $"batch {Format(plan.Batch)}");
+        var table = new FittedTable()
+            .Column("#", right: true, drop: 1)
+            .Column("node")
+            .Column("op", drop: 2)
+            .Column("algorithm")
+            .Column("layout");
         for (int i = 0; i < plan.Steps.Count; i++)
         {
             var step = plan.Steps[i];
             string algorithm = step.Elided ? $"[dim]{Markup.Escape(step.Algorithm)} (elided: no launch)[/]" : Markup.Escape(step.Algorithm);
-            table.AddRow(Format(i + 1), Markup.Escape(step.Name), ProfileTable.OpName(step.Kind), algorithm, step.OutputLayout.ToString());
+            table.Row(Format(i + 1), Markup.Escape(step.Name), OpNames.Short(ProfileTable.OpName(step.Kind)), algorithm, step.OutputLayout.ToString());
         }
 
-        console.Write(table);
+        table.Write(console);
         console.WriteLine(ArenaLine(plan));
     }
 

@@ -11,6 +11,7 @@ public sealed unsafe class AlignedBuffer : IDisposable
 {
     private const int Alignment = 64;
     private float* _pointer;
+    private readonly bool _mapped;
 
     /// <summary>Allocates <paramref name="length"/> zeroed floats.</summary>
     /// <param name="length">Elements (0 allowed: a one-float allocation backs it).</param>
@@ -18,8 +19,19 @@ public sealed unsafe class AlignedBuffer : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         nuint bytes = (nuint)Math.Max(1, length) * sizeof(float);
-        _pointer = (float*)NativeMemory.AlignedAlloc(bytes, Alignment);
-        NativeMemory.Clear(_pointer, bytes);
+        if ((long)bytes >= LargeAllocations.Threshold && LargeAllocations.Available)
+        {
+            // Mapped pages come zeroed and go back to the system when freed (see LargeAllocations).
+            _pointer = (float*)LargeAllocations.Map(bytes);
+            _mapped = _pointer is not null;
+        }
+
+        if (_pointer is null)
+        {
+            _pointer = (float*)NativeMemory.AlignedAlloc(bytes, Alignment);
+            NativeMemory.Clear(_pointer, bytes);
+        }
+
         Length = length;
         GC.AddMemoryPressure((long)bytes);
     }
@@ -57,8 +69,17 @@ public sealed unsafe class AlignedBuffer : IDisposable
         if (p is not null)
         {
             _pointer = null;
-            NativeMemory.AlignedFree(p);
-            GC.RemoveMemoryPressure((long)Math.Max(1, Length) * sizeof(float));
+            nuint bytes = (nuint)Math.Max(1, Length) * sizeof(float);
+            if (_mapped)
+            {
+                LargeAllocations.Unmap(p, bytes);
+            }
+            else
+            {
+                NativeMemory.AlignedFree(p);
+            }
+
+            GC.RemoveMemoryPressure((long)bytes);
         }
     }
 }

@@ -29,6 +29,10 @@ public static class ComplexityAnalyzer
         OpKind.Flatten => "flatten",
         OpKind.Dropout => "dropout",
         OpKind.Identity => "identity",
+        OpKind.Clip => "clip",
+        OpKind.ChannelShuffle => "shuffle",
+        OpKind.ChannelSlice => "slice",
+        OpKind.Scale => "scale",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

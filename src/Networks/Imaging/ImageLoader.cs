@@ -79,7 +79,32 @@ public static class ImageLoader
     public static SKBitmap CoverAndCrop(SKBitmap source, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(source);
-        double scale = Math.Max((double)width / source.Width, (double)height / source.Height);
+        return ScaleAndCrop(source, Math.Max((double)width / source.Width, (double)height / source.Height), width, height);
+    }
+
+    /// <summary>
+    /// Scales <paramref name="source"/> so that its shorter side is <paramref name="shorterSide"/> and crops the
+    /// centre <paramref name="crop"/>×<paramref name="crop"/> (torchvision's <c>Resize(n)</c> + <c>CenterCrop(c)</c>).
+    /// With <paramref name="shorterSide"/> = <paramref name="crop"/> this is <see cref="CoverAndCrop"/> to a square.
+    /// </summary>
+    /// <param name="source">The decoded image.</param>
+    /// <param name="shorterSide">The shorter side after scaling (at least <paramref name="crop"/>).</param>
+    /// <param name="crop">Side of the square centre crop.</param>
+    public static SKBitmap ResizeAndCrop(SKBitmap source, int shorterSide, int crop)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfLessThan(crop, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shorterSide, crop);
+        return ScaleAndCrop(source, (double)shorterSide / Math.Min(source.Width, source.Height), crop, crop);
+    }
+
+    /// <summary>
+    /// The centre <paramref name="width"/>×<paramref name="height"/> of <paramref name="source"/> scaled by
+    /// <paramref name="scale"/>: the window is cut from the source first and only it is resampled (the same
+    /// pixels as scaling the whole image and cropping, for a fraction of the work).
+    /// </summary>
+    private static SKBitmap ScaleAndCrop(SKBitmap source, double scale, int width, int height)
+    {
         int cropW = Math.Clamp((int)Math.Round(width / scale), 1, source.Width);
         int cropH = Math.Clamp((int)Math.Round(height / scale), 1, source.Height);
         var crop = SKRectI.Create((source.Width - cropW) / 2, (source.Height - cropH) / 2, cropW, cropH);

@@ -17,6 +17,12 @@ public static class NpyFile
     public const string Float32Descr = "<f4";
 
     private const int Alignment = 64;
+
+    /// <summary>Largest header read (NumPy's own reader refuses headers over 10,000 bytes by default).</summary>
+    private const int MaxHeaderBytes = 1 << 20;
+
+    /// <summary>Most dimensions an array may have (NumPy's limit is 64).</summary>
+    private const int MaxRank = 64;
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads a float32 array.</summary>
@@ -59,9 +65,11 @@ public static class NpyFile
         Span<byte> lengthField = stackalloc byte[4];
         ReadExactly(stream, lengthField[..lengthBytes], source, "header length");
         long headerLength = lengthBytes == 2 ? BinaryPrimitives.ReadUInt16LittleEndian(lengthField) : BinaryPrimitives.ReadUInt32LittleEndian(lengthField);
-        if (headerLength > 100_000_000)
+        if (headerLength > MaxHeaderBytes || (stream.CanSeek && headerLength > stream.Length - stream.Position))
         {
-            throw new NpyFormatException($"{source}: the .npy header claims {headerLength} bytes.");
+            throw new NpyFormatException(headerLength > MaxHeaderBytes
+                ? $"{source}: the .npy header claims {headerLength} bytes, more than the {MaxHeaderBytes}-byte limit."
+                : $"{source} is truncated: its header claims {headerLength} bytes, the file holds {stream.Length - stream.Position} after the length field.");
         }
 
         var headerBytes = new byte[headerLength];
@@ -79,8 +87,17 @@ public static class NpyFile
         }
 
         var shape = ToShape(dims, source);
-        var data = new float[shape.ElementCount];
-        ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), source, $"data of shape {shape}");
+        long dataBytes = 4L * shape.ElementCount;
+        if (stream.CanSeek && stream.Length - stream.Position != dataBytes)
+        {
+            // Checked before allocating: a header may declare far more than the file holds.
+            long actual = stream.Length - stream.Position;
+            throw new NpyFormatException(actual < dataBytes
+                ? $"{source} is truncated: shape {shape} needs {dataBytes} bytes of float32 data, the file holds {actual}."
+                : $"{source} has {actual - dataBytes} bytes after the {shape.ElementCount} float32 values of shape {shape}.");
+        }
+
+        var data = ReadData(stream, shape, source);
         if (stream.ReadByte() >= 0)
         {
             throw new NpyFormatException($"{source} has bytes after the {shape.ElementCount} float32 values of shape {shape}.");
@@ -153,11 +170,51 @@ public static class NpyFile
         return dictionaryLength + 1 + (Alignment - (unpadded % Alignment));
     }
 
+    /// <summary>
+    /// The data of <paramref name="shape"/>. A stream whose length is unknown is read in chunks, so memory
+    /// grows with the bytes actually there, not with what the header claims.
+    /// </summary>
+    private static float[] ReadData(Stream stream, TensorShape shape, string source)
+    {
+        if (stream.CanSeek)
+        {
+            var data = new float[shape.ElementCount];
+            ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), source, $"data of shape {shape}");
+            return data;
+        }
+
+        const int Chunk = 1 << 20;
+        var chunks = new List<float[]>();
+        for (long remaining = shape.ElementCount; remaining > 0; remaining -= Chunk)
+        {
+            var chunk = new float[Math.Min(Chunk, remaining)];
+            ReadExactly(stream, MemoryMarshal.AsBytes(chunk.AsSpan()), source, $"data of shape {shape}");
+            chunks.Add(chunk);
+        }
+
+        return chunks.Count == 1 ? chunks[0] : [.. chunks.SelectMany(c => c)];
+    }
+
     private static TensorShape ToShape(long[] dims, string source)
     {
         if (dims.Any(d => d < 1 || d > int.MaxValue))
         {
             throw new NpyFormatException($"{source} has shape ({string.Join(", ", dims)}); empty arrays are not supported.");
+        }
+
+        if (dims.Length > MaxRank)
+        {
+            throw new NpyFormatException($"{source} has {dims.Length} dimensions; at most {MaxRank} are supported.");
+        }
+
+        long count = 1;
+        foreach (long d in dims)
+        {
+            count *= d;
+            if (count > Array.MaxLength / 4)
+            {
+                throw new NpyFormatException($"{source} has shape ({string.Join(", ", dims)}): more float32 values than one array can hold.");
+            }
         }
 
         try

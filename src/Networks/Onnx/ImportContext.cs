@@ -53,8 +53,18 @@ internal sealed class ImportContext
     /// <summary>Binds an ONNX output name to a graph value.</summary>
     public void Bind(string name, int id) => _values[name] = new Entry(id, null, false);
 
-    /// <summary>Makes <paramref name="name"/> another name of a constant (an <c>Identity</c> of an initializer): it is folded, not run.</summary>
-    public void BindConstant(string name, OnnxConstant constant) => _values[name] = new Entry(-1, constant, false);
+    /// <summary>
+    /// Binds an ONNX output name to the 5-D view <c>[N, g, c, H, W]</c> (or, once transposed, <c>[N, c, g, H, W]</c>)
+    /// of the <c>[N, g·c, H, W]</c> value <paramref name="id"/>: the first steps of an exported channel shuffle,
+    /// which only Transpose and the Reshape back to 4-D may consume.
+    /// </summary>
+    public void BindShuffle(string name, int id, int groups, bool transposed) => _values[name] = new Entry(id, null, false, new ShuffleView(groups, transposed));
+
+    /// <summary>The channel-shuffle view at input <paramref name="index"/>, or null when it is a plain value.</summary>
+    public ShuffleView? Shuffle(OnnxNode node, int index) => Lookup(node, index, "data").Shuffle;
+
+    /// <summary>The value a channel-shuffle view at input <paramref name="index"/> views.</summary>
+    public int Viewed(OnnxNode node, int index) => Lookup(node, index, "data").Id;
 
     /// <summary>Binds an ONNX output name to a <c>[N, C, 1, 1]</c> view of the <c>[N, C]</c> value <paramref name="id"/>.</summary>
     public void BindGate(string name, int id) => _values[name] = new Entry(id, null, true);
@@ -68,6 +78,11 @@ internal sealed class ImportContext
             throw node.Error($"input '{node.Proto.Input[index]}' is a [N, C] → [N, C, 1, 1] reshape of an SE gate; only Mul (channel scaling) can consume it.");
         }
 
+        if (entry.Shuffle is not null)
+        {
+            throw node.Error($"input '{node.Proto.Input[index]}' is a 5-D [N, g, c, H, W] view of a 4-D tensor; only a channel shuffle (Transpose(0, 2, 1, 3, 4), then Reshape back to [N, g·c, H, W]) can consume it.");
+        }
+
         return entry.Constant is { } constant ? ConstantId(node, constant) : entry.Id;
     }
 
@@ -75,7 +90,7 @@ internal sealed class ImportContext
     public int Gate(OnnxNode node, int index)
     {
         var entry = Lookup(node, index, "data");
-        return entry.Constant is null && (entry.IsGate || Builder.ShapeOf(entry.Id) is { Rank: 4 } s && s[2] == 1 && s[3] == 1) ? entry.Id : -1;
+        return entry.Constant is null && entry.Shuffle is null && (entry.IsGate || Builder.ShapeOf(entry.Id) is { Rank: 4 } s && s[2] == 1 && s[3] == 1) ? entry.Id : -1;
     }
 
     /// <summary>The constant at input <paramref name="index"/>, or null when it is computed.</summary>
@@ -105,6 +120,12 @@ internal sealed class ImportContext
         }
 
         var shape = Builder.ShapeOf(entry.Id);
+        if (entry.Shuffle is { } view)
+        {
+            long g = view.Groups, perGroup = shape[1] / view.Groups;
+            return view.Transposed ? [shape[0], perGroup, g, shape[2], shape[3]] : [shape[0], g, perGroup, shape[2], shape[3]];
+        }
+
         return entry.IsGate ? [shape[0], shape[1], 1, 1] : [.. shape.Dimensions.Select(d => (long)d)];
     }
 
@@ -189,9 +210,9 @@ internal sealed class ImportContext
             throw new OnnxImportException($"Graph output '{name}' is not produced by any node.");
         }
 
-        if (entry.Constant is not null || entry.IsGate)
+        if (entry.Constant is not null || entry.IsGate || entry.Shuffle is not null)
         {
-            throw new OnnxImportException($"Graph output '{name}' is a constant or a reshaped SE gate; CnnGpu returns only computed tensors.");
+            throw new OnnxImportException($"Graph output '{name}' is a constant, a reshaped SE gate or a 5-D channel-shuffle view; CnnGpu returns only computed tensors.");
         }
 
         return entry.Id;
@@ -228,5 +249,10 @@ internal sealed class ImportContext
         return candidate;
     }
 
-    private sealed record Entry(int Id, OnnxConstant? Constant, bool IsGate);
+    private sealed record Entry(int Id, OnnxConstant? Constant, bool IsGate, ShuffleView? Shuffle = null);
 }
+
+/// <summary>A 5-D view of a 4-D value in the middle of an exported channel shuffle.</summary>
+/// <param name="Groups">The g of <c>[N, g, c, H, W]</c>.</param>
+/// <param name="Transposed">Whether the group and channel axes have been swapped (<c>[N, c, g, H, W]</c>).</param>
+internal sealed record ShuffleView(int Groups, bool Transposed);

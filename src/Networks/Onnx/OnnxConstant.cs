@@ -16,6 +16,19 @@ internal sealed class OnnxConstant
         Integers = integers;
     }
 
+    /// <summary>
+    /// An integer element that stands for the batch size, unknown at import time (the first entry of a
+    /// <c>Shape</c> of an activation). Folding moves it (Gather, Concat, Unsqueeze, Slice) but never computes
+    /// with it; Reshape reads it at position 0 as "keep the batch".
+    /// </summary>
+    public const long BatchSymbol = long.MinValue;
+
+    /// <summary>An integer element computed from the batch size (the batch times 2, say): usable nowhere.</summary>
+    public const long UnknownSymbol = long.MinValue + 1;
+
+    /// <summary>Whether <paramref name="value"/> is <see cref="BatchSymbol"/> or <see cref="UnknownSymbol"/>.</summary>
+    public static bool IsSymbol(long value) => value is BatchSymbol or UnknownSymbol;
+
     /// <summary>The ONNX value name.</summary>
     public string Name { get; }
 

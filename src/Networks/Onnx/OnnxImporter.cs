@@ -179,6 +179,12 @@ public static class OnnxImporter
                 throw node.Error($"domain {node.Domain} is not supported; CnnGpu imports the default ai.onnx operator set.");
             }
 
+            // Shape arithmetic, shared initializers behind Identity, constant Clip bounds: evaluated now, never run.
+            if (ConstantFolding.TryFold(ctx, node))
+            {
+                continue;
+            }
+
             if (!OnnxOps.Converters.TryGetValue(node.OpType, out var convert))
             {
                 throw node.Error($"op {node.OpType} is not supported. Supported ops: {OnnxOps.SupportedList}.");

@@ -31,8 +31,12 @@ internal static class OnnxOps
             ["Softmax"] = TensorConverters.Softmax,
             ["Dropout"] = PassThroughConverters.Dropout,
             ["Identity"] = PassThroughConverters.Identity,
+            ["Clip"] = ChannelOpConverters.Clip,
+            ["Slice"] = ChannelOpConverters.Slice,
+            ["Transpose"] = ChannelOpConverters.Transpose,
+            ["ReduceMean"] = ChannelOpConverters.ReduceMean,
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Every supported op type (Constant included), sorted, for messages.</summary>
-    public static string SupportedList { get; } = string.Join(", ", Converters.Keys.Append("Constant").Order(StringComparer.Ordinal));
+    /// <summary>Every supported op type (Constant and the ops only folded on constants included), sorted, for messages.</summary>
+    public static string SupportedList { get; } = string.Join(", ", Converters.Keys.Append("Constant").Union(ConstantFolding.Ops).Order(StringComparer.Ordinal));
 }

@@ -139,17 +139,41 @@ public static class BackendFactory
         }
     }
 
-    private static IReadOnlyList<DeviceInfo> ListGpus(DeviceKind kind)
+    /// <summary>
+    /// For CUDA and OpenCL: how many devices there are and, when there are none, why (the driver library
+    /// that could not be loaded, the runtime's error, or a driver that reports no device), so that
+    /// <c>auto</c> falling back to the CPU can be explained.
+    /// </summary>
+    public static IReadOnlyList<GpuAvailability> GpuAvailability() =>
+        [.. new[] { DeviceKind.Cuda, DeviceKind.OpenCL }.Select(kind =>
+        {
+            var devices = ListGpus(kind, out string? reason);
+            return new GpuAvailability(kind, devices.Count, reason);
+        })];
+
+    private static IReadOnlyList<DeviceInfo> ListGpus(DeviceKind kind) => ListGpus(kind, out _);
+
+    private static IReadOnlyList<DeviceInfo> ListGpus(DeviceKind kind, out string? reason)
     {
         try
         {
             using var context = CreateContext(kind);
             var devices = DevicesOf(context, kind);
+            reason = devices.Count > 0 ? null
+                : kind == DeviceKind.OpenCL ? "the OpenCL runtime reports no GPU with OpenCL 2.0+ that ILGPU can use"
+                : "the CUDA driver reports no device";
             return [.. devices.Select((d, i) => Describe(d, kind, $"{KindPrefix(kind)}:{i}"))];
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or AcceleratorException or InvalidOperationException or EntryPointNotFoundException)
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or AcceleratorException or InvalidOperationException or EntryPointNotFoundException or NotSupportedException)
         {
-            // A missing or broken driver means "no such device", not a failure of the caller.
+            // A missing or broken driver means "no such device", not a failure of the caller; the reason is kept.
+            var root = e;
+            while (root is TypeInitializationException { InnerException: { } inner })
+            {
+                root = inner;
+            }
+
+            reason = $"{root.GetType().Name}: {root.Message.Split('\n')[0].Trim()}";
             return [];
         }
     }

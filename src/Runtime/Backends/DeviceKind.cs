@@ -28,3 +28,9 @@ public enum DeviceKind
 /// <param name="MaxThreadsPerGroup">Largest thread group.</param>
 /// <param name="WarpSize">Threads per warp/wavefront (floats per vector for the SIMD CPU backend).</param>
 public sealed record DeviceInfo(string Id, DeviceKind Kind, string Name, long MemoryBytes, int ComputeUnits, int MaxThreadsPerGroup, int WarpSize);
+
+/// <summary>Whether a GPU kind is usable here: its device count and, when zero, why.</summary>
+/// <param name="Kind"><see cref="DeviceKind.Cuda"/> or <see cref="DeviceKind.OpenCL"/>.</param>
+/// <param name="Devices">Devices found.</param>
+/// <param name="Reason">Why none was found (driver missing, runtime error, no device); null when some were.</param>
+public sealed record GpuAvailability(DeviceKind Kind, int Devices, string? Reason);

@@ -150,6 +150,8 @@ public abstract class KernelBackend<TBuffer> : IBackend
     /// <inheritdoc/>
     public AllocationCounter Allocations { get; } = new();
 
+    private bool _disposed;
+
     /// <inheritdoc/>
     public bool Supports(KernelRequest request, [NotNullWhen(false)] out string? reason)
     {
@@ -170,8 +172,11 @@ public abstract class KernelBackend<TBuffer> : IBackend
             throw new UnsupportedNodeException(Name, request.Node, reason);
         }
 
+        ThrowIfDisposed();
         var operands = new Operands(this, request, constants);
-        return OpTable[request.Node.Kind](this, request, operands);
+        var prepared = OpTable[request.Node.Kind](this, request, operands);
+        string node = $"Running node '{request.Node.Name}' ({prepared.Algorithm})";
+        return prepared.WithFailureTranslation(e => IsDeviceFailure(e) ? DeviceFailure(node, e) : null);
     }
 
     /// <inheritdoc/>
@@ -179,32 +184,121 @@ public abstract class KernelBackend<TBuffer> : IBackend
         throw new UnsupportedNodeException($"Backend '{Name}' keeps every tensor in NCHW; it cannot convert {source} to {target}.");
 
     /// <inheritdoc/>
-    public abstract IDeviceBuffer Allocate(int length);
+    public IDeviceBuffer Allocate(int length)
+    {
+        ThrowIfDisposed();
+        try
+        {
+            return AllocateCore(length);
+        }
+        catch (Exception e) when (e is OutOfMemoryException || IsDeviceFailure(e))
+        {
+            throw DeviceFailure($"Allocating {length} floats", e);
+        }
+    }
 
     /// <inheritdoc/>
     public IDeviceBuffer Slice(IDeviceBuffer buffer, int offset, int length) => Slice(CastOwn(buffer), offset, length);
 
     /// <inheritdoc/>
-    public abstract void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination);
+    public void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination)
+    {
+        ThrowIfDisposed();
+        var buffer = CastOwn(destination);
+        CheckCopy(source.Length, buffer);
+        try
+        {
+            UploadCore(source, buffer);
+        }
+        catch (Exception e) when (IsDeviceFailure(e))
+        {
+            throw DeviceFailure($"Copying {source.Length} floats to the device", e);
+        }
+    }
 
     /// <inheritdoc/>
-    public abstract void Download(IDeviceBuffer source, Span<float> destination);
+    public void Download(IDeviceBuffer source, Span<float> destination)
+    {
+        ThrowIfDisposed();
+        var buffer = CastOwn(source);
+        CheckCopy(destination.Length, buffer);
+        try
+        {
+            DownloadCore(buffer, destination);
+        }
+        catch (Exception e) when (IsDeviceFailure(e))
+        {
+            throw DeviceFailure($"Copying {destination.Length} floats from the device", e);
+        }
+    }
 
     /// <inheritdoc/>
-    public abstract void Synchronize();
+    public void Synchronize()
+    {
+        ThrowIfDisposed();
+        try
+        {
+            SynchronizeCore();
+        }
+        catch (Exception e) when (IsDeviceFailure(e))
+        {
+            throw DeviceFailure("Waiting for the device", e);
+        }
+    }
 
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Dispose(true);
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Releases the backend's device resources.</summary>
+    /// <summary>Releases the backend's device resources (called once).</summary>
     /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
     {
     }
+
+    /// <summary>Allocates a buffer of <paramref name="length"/> floats.</summary>
+    protected abstract TBuffer AllocateCore(int length);
+
+    /// <summary>Copies host data into the start of <paramref name="destination"/>.</summary>
+    protected abstract void UploadCore(ReadOnlySpan<float> source, TBuffer destination);
+
+    /// <summary>Waits for pending work and copies the start of <paramref name="source"/> to the host.</summary>
+    protected abstract void DownloadCore(TBuffer source, Span<float> destination);
+
+    /// <summary>Waits until every launched kernel has finished.</summary>
+    protected abstract void SynchronizeCore();
+
+    /// <summary>
+    /// Whether <paramref name="e"/>, thrown by a launch, a copy, an allocation or a wait, is a failure of the
+    /// device or its runtime (reported as a <see cref="DeviceException"/> naming the device and the operation)
+    /// rather than a bug of the caller. None by default.
+    /// </summary>
+    /// <param name="e">The exception.</param>
+    protected virtual bool IsDeviceFailure(Exception e) => false;
+
+    /// <summary>The typed error for a failed <paramref name="operation"/> on this backend's device.</summary>
+    private DeviceException DeviceFailure(string operation, Exception e) =>
+        new($"{operation} on {DeviceName} failed: {e.GetType().Name}: {e.Message}", e);
+
+    /// <summary>A copy longer than the buffer is the caller's error, caught before a device runtime sees it (ILGPU asserts, which ends the process).</summary>
+    private static void CheckCopy(int length, TBuffer buffer)
+    {
+        if (length > buffer.Length)
+        {
+            throw new ArgumentException($"Cannot copy {length} floats through a buffer of {buffer.Length}.");
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     /// <summary>The algorithm name every non-convolution, non-GEMM op of this backend reports for <paramref name="family"/> (e.g. <c>pool/max</c>).</summary>
     /// <param name="family">The op family.</param>

@@ -42,6 +42,28 @@ public sealed class PreparedLaunch : IPreparedKernel
     /// <inheritdoc/>
     public void Run(ReadOnlySpan<IDeviceBuffer?> inputs, IDeviceBuffer output) => _launch(inputs, output);
 
+    /// <summary>
+    /// The same kernel whose launch failures pass through <paramref name="translate"/>: an exception it maps
+    /// to another is thrown instead (a device runtime's error as the typed device error); null keeps it.
+    /// </summary>
+    /// <param name="translate">Maps a launch failure to the exception to throw, or returns null.</param>
+    public PreparedLaunch WithFailureTranslation(Func<Exception, Exception?> translate)
+    {
+        ArgumentNullException.ThrowIfNull(translate);
+        var launch = _launch;
+        return new PreparedLaunch(Algorithm, (inputs, output) =>
+        {
+            try
+            {
+                launch(inputs, output);
+            }
+            catch (Exception e) when (translate(e) is { } translated)
+            {
+                throw translated;
+            }
+        }, SupportsInPlace, _owned);
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using CnnGpu.Runtime.Backends;
 using CnnGpu.Runtime.Execution;
 using CnnGpu.Runtime.Graph;
@@ -13,8 +12,10 @@ namespace CnnGpu.Runtime.Session;
 /// Creation runs the graph passes, uploads the weights, compiles the kernels and does a warm-up
 /// run, so the first <see cref="Run(Tensor)"/> is not slow. Runs are thread-safe (they are
 /// serialised on the device); any batch size up to <see cref="SessionOptions.MaxBatch"/> is
-/// accepted, each with its own cached plan. Sessions that share a backend also serialise with each
-/// other, since they share its queue. Dispose the session to release every device buffer.
+/// accepted, each with its own cached plan (the <see cref="SessionOptions.MaxCachedPlans"/> most recently
+/// used are kept; <see cref="TrimMemory"/> releases them). Sessions and executors that share a backend
+/// also serialise with each other, creation and warm-up included, since they share its queue. Dispose
+/// the session to release every device buffer; a session whose creation fails releases what it took.
 /// </summary>
 /// <example>
 /// <code>
@@ -24,10 +25,6 @@ namespace CnnGpu.Runtime.Session;
 /// </example>
 public sealed class InferenceSession : IDisposable
 {
-    /// <summary>One gate per backend: sessions sharing a device queue take turns on it.</summary>
-    private static readonly ConditionalWeakTable<IBackend, SemaphoreSlim> Gates = new();
-
-    private readonly SemaphoreSlim _gate;
     private readonly IBackend _backend;
     private readonly bool _ownsBackend;
     private readonly Executor _executor;
@@ -51,29 +48,23 @@ public sealed class InferenceSession : IDisposable
         Graph = Options.Optimize ? GraphOptimizer.Optimize(graph) : graph;
         _ownsBackend = Options.SharedBackend is null;
         _backend = Options.SharedBackend ?? BackendFactory.Open(Options.Backend, new BackendOptions { Threads = Options.Threads });
-        _gate = Gates.GetValue(_backend, _ => new SemaphoreSlim(1, 1));
-        _executor = new Executor(Graph, _backend, Options.MemoryPlan, Options.Algorithms);
+        Executor? executor = null;
         try
         {
-            // Preparing (weight packing, uploads) and the warm-up touch the backend: take its gate like a run.
-            _gate.Wait();
-            try
-            {
-                WarmUp();
-            }
-            finally
-            {
-                _gate.Release();
-            }
-
+            // Preparing (weight packing, uploads) and the warm-up run under the backend's gate, like every run.
+            executor = new Executor(Graph, _backend, Options.MemoryPlan, Options.Algorithms, Options.MaxCachedPlans);
+            WarmUp(executor);
             if (Options.Profiling)
             {
-                _executor.Profiler = new NodeProfiler();
+                executor.Profiler = new NodeProfiler();
             }
+
+            _executor = executor;
         }
         catch
         {
-            _executor.Dispose();
+            // Whatever the executor allocated goes back, on a shared backend too; an owned backend is closed.
+            executor?.Dispose();
             if (_ownsBackend)
             {
                 _backend.Dispose();
@@ -123,15 +114,8 @@ public sealed class InferenceSession : IDisposable
         ArgumentNullException.ThrowIfNull(input);
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckBatch(input.Shape);
-        await _gate.WaitAsync(cancellation).ConfigureAwait(false);
-        try
-        {
-            return await Task.Run(() => _executor.Run([input.Shape], [input.Data], cancellation)[0], cancellation).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var outputs = await _executor.RunAsync([input.Shape], [input.Data], cancellation).ConfigureAwait(false);
+        return outputs[0];
     }
 
     /// <summary>Runs a batch and returns every graph output.</summary>
@@ -143,47 +127,38 @@ public sealed class InferenceSession : IDisposable
         ArgumentNullException.ThrowIfNull(shape);
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckBatch(shape);
-        _gate.Wait(cancellation);
-        try
-        {
-            return _executor.Run([shape], [input], cancellation);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return _executor.Run([shape], [input], cancellation);
     }
 
     /// <summary>The memory plan for a batch size: arena size against the naive sum.</summary>
     /// <param name="batch">Batch size (≤ max batch).</param>
     public MemoryPlan MemoryPlanFor(int batch)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CheckBatch(new TensorShape([batch, .. InputItemShape.Dimensions]));
-        _gate.Wait();
-        try
-        {
-            return _executor.MemoryPlanFor(batch);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return _executor.MemoryPlanFor(batch);
     }
 
     /// <summary>The plan for a batch size as it runs: every node's algorithm and layout, and the layout conversions added.</summary>
     /// <param name="batch">Batch size (≤ max batch).</param>
     public IReadOnlyList<PlanStep> PlanFor(int batch)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CheckBatch(new TensorShape([batch, .. InputItemShape.Dimensions]));
-        _gate.Wait();
-        try
-        {
-            return _executor.StepsFor(batch);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return _executor.StepsFor(batch);
+    }
+
+    /// <summary>The batch sizes whose plans (and arenas) the session currently keeps, most recently used first.</summary>
+    public IReadOnlyList<int> CachedBatchSizes => _executor.CachedBatchSizes;
+
+    /// <summary>
+    /// Releases the arenas of every cached plan (the weights stay on the device); the next run of each
+    /// batch size plans it again. For long-running hosts after an unusual batch size.
+    /// </summary>
+    public void TrimMemory()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _executor.TrimPlans();
     }
 
     /// <summary>Forgets the profile collected so far (e.g. after warm-up runs).</summary>
@@ -197,20 +172,12 @@ public sealed class InferenceSession : IDisposable
             return;
         }
 
-        _gate.Wait();
-        try
+        // The executor waits for a run in progress before it releases its buffers.
+        _disposed = true;
+        _executor.Dispose();
+        if (_ownsBackend)
         {
-            _disposed = true;
-            _executor.Dispose();
-            if (_ownsBackend)
-            {
-                _backend.Dispose();
-            }
-        }
-        finally
-        {
-            // The gate belongs to the backend (shared sessions may still use it); it is collected with it.
-            _gate.Release();
+            _backend.Dispose();
         }
     }
 
@@ -223,9 +190,9 @@ public sealed class InferenceSession : IDisposable
         }
     }
 
-    private void WarmUp()
+    private void WarmUp(Executor executor)
     {
         var shape = new TensorShape([1, .. InputItemShape.Dimensions]);
-        _executor.Run([shape], [new float[shape.ElementCount]], CancellationToken.None);
+        executor.Run([shape], [new float[shape.ElementCount]], CancellationToken.None);
     }
 }

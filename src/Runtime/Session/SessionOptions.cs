@@ -18,6 +18,12 @@ public sealed record SessionOptions
     /// <summary>Largest batch <see cref="InferenceSession.Run(Tensors.Tensor)"/> accepts.</summary>
     public int MaxBatch { get; init; } = 8;
 
+    /// <summary>
+    /// Batch sizes whose plans (each with its activation arena) the session keeps; running another batch
+    /// size releases the least recently used. <see cref="InferenceSession.TrimMemory"/> releases them all.
+    /// </summary>
+    public int MaxCachedPlans { get; init; } = Execution.Executor.DefaultMaxCachedPlans;
+
     /// <summary>Run the graph passes (no-op removal, batch-norm folding, fused epilogues).</summary>
     public bool Optimize { get; init; } = true;
 

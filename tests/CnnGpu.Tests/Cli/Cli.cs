@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using CnnGpu.Cli.Commands;
+using CnnGpu.Tests.Support;
 
 namespace CnnGpu.Tests.Cli;
 
@@ -16,6 +16,7 @@ internal static class Cli
         var root = new RootCommand("test")
         {
             BenchCommand.Create(), SummaryCommand.Create(), DevicesCommand.Create(), ExportCommand.Create(),
+            ClassifyCommand.Create(), EmbedCommand.Create(), SimilarCommand.Create(), HeadCommand.Create(),
         };
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -24,25 +25,8 @@ internal static class Cli
     }
 
     /// <summary>Runs the built <c>cnngpu</c> executable.</summary>
-    public static (int Code, string Stdout, string Stderr) Process(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cnngpu.dll"));
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "cnngpu did not finish");
-        return (process.ExitCode, stdout.Result, stderr);
-    }
+    public static (int Code, string Stdout, string Stderr) Process(params string[] args) =>
+        ExternalProcess.Run(ExternalProcess.Dotnet, [Path.Combine(AppContext.BaseDirectory, "cnngpu.dll"), .. args]);
 
     /// <summary>The non-empty lines of <paramref name="text"/>.</summary>
     public static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -165,7 +165,7 @@ public sealed class RunCommandTests : IDisposable
         var root = new RootCommand("test") { RunCommand.Create() };
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int code = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int code = CliInvocation.Invoke(root, args, new InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
     }
 }

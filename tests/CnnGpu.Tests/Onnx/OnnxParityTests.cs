@@ -17,6 +17,7 @@ public abstract class OnnxParityTests(BackendFixture fixture)
             .Concat(LinearParityCases.All())
             .Concat(ElementwiseParityCases.All())
             .Concat(TensorParityCases.All())
+            .Concat(ChannelOpParityCases.All())
             .ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];

@@ -28,7 +28,8 @@ public sealed class ResNet18ImportTests
     public void Preprocessing_graph_swaps_to_bgr_and_subtracts_the_mean_image()
     {
         var graph = ResNet18Oracle.PreprocessGraph;
-        Assert.Equal(3, graph.Nodes.Count(n => n.Kind == OpKind.Conv2d));
+        // The RGB → BGR swap is a Split into three channels (one ChannelSlice each), then a Concat.
+        Assert.Equal(3, graph.Nodes.Count(n => n.Kind == OpKind.ChannelSlice));
         Assert.Contains(graph.Nodes, n => n.Kind == OpKind.Concat);
         Assert.Contains(graph.Nodes, n => n.Kind == OpKind.Add);
     }

@@ -5,8 +5,8 @@ namespace CnnGpu.Networks.Onnx.Converters;
 
 /// <summary>
 /// ONNX <c>Relu</c>, <c>Sigmoid</c>, <c>Add</c>, <c>Sub</c> and <c>Mul</c>. Two computed tensors of one
-/// shape add (residual); a per-channel constant becomes an exact affine batch norm (scale·x + shift,
-/// ε = 0, unit variance); a whole-item constant (a mean image) is added as a graph constant;
+/// shape add (residual); a scalar constant factor becomes <see cref="OpKind.Scale"/>; a per-channel
+/// constant becomes an exact affine batch norm (scale·x + shift, ε = 0, unit variance); a whole-item constant (a mean image) is added as a graph constant;
 /// <c>[N,C,H,W]·[N,C,1,1]</c> becomes <see cref="OpKind.ChannelScale"/> (the SE gate).
 /// </summary>
 internal static class ElementwiseConverters
@@ -33,6 +33,13 @@ internal static class ElementwiseConverters
             int index = left is null ? 0 : 1;
             var constant = (left ?? right)!;
             int x = ctx.Activation(node, index);
+            if (constant is { Count: 1, Floats: [var factor] })
+            {
+                // A scalar factor (Inception-ResNet's residual scaling) is a Scale, not a per-channel affine.
+                ctx.Bind(node.Output, ctx.Emit(node, OpKind.Scale, new ScaleAttrs(factor), x));
+                return;
+            }
+
             var shape = ctx.Builder.ShapeOf(x);
             float[] scale = Broadcast.PerChannel(constant, shape.Rank, shape[1])
                 ?? throw node.Error($"constant '{constant.Name}' of shape {constant.ShapeText} does not broadcast per channel over {shape}; only scalar or per-channel constant factors are supported.");

@@ -26,16 +26,8 @@ internal static class PassThroughConverters
 
     public static void Identity(ImportContext ctx, OnnxNode node)
     {
+        // An Identity of a constant (torch.onnx's shared initializers) never gets here: ConstantFolding folds it.
         node.AllowOnly();
-
-        // torch.onnx stores equal initializers once and feeds the others through Identity: such a value is
-        // still a constant (a conv's bias, say), so it is folded to the initializer, as other runtimes do.
-        if (ctx.TryConstant(node, 0) is { } constant)
-        {
-            ctx.BindConstant(node.Output, constant);
-            return;
-        }
-
         ctx.Bind(node.Output, ctx.Emit(node, OpKind.Identity, NoAttrs.Instance, ctx.Activation(node, 0)));
     }
 }

@@ -1,9 +1,11 @@
 using CnnGpu.Runtime.Graph;
-using CnnGpu.Runtime.Tensors;
 
 namespace CnnGpu.Networks.Onnx.Converters;
 
-/// <summary>ONNX <c>Concat</c>, <c>Split</c>, <c>Flatten</c>, <c>Reshape</c> (constant shape), <c>Unsqueeze</c> (SE gates) and <c>Softmax</c>.</summary>
+/// <summary>
+/// ONNX <c>Concat</c>, <c>Split</c> (channel slices), <c>Flatten</c>, <c>Reshape</c> (constant or folded shape:
+/// flatten, SE gate view, channel shuffle), <c>Unsqueeze</c> (SE gates) and <c>Softmax</c>.
+/// </summary>
 internal static class TensorConverters
 {
     public static void Concat(ImportContext ctx, OnnxNode node)
@@ -25,10 +27,7 @@ internal static class TensorConverters
         ctx.Bind(node.Output, ctx.Emit(node, OpKind.Concat, NoAttrs.Instance, inputs));
     }
 
-    /// <summary>
-    /// A channel split: each output is a 1×1 convolution whose weights select its channels (0/1
-    /// weights, so the copy is exact for finite inputs).
-    /// </summary>
+    /// <summary>A channel split: each output is a <see cref="OpKind.ChannelSlice"/> of its channel range.</summary>
     public static void Split(ImportContext ctx, OnnxNode node)
     {
         node.AllowOnly("axis", "split", "num_outputs");
@@ -56,14 +55,7 @@ internal static class TensorConverters
             string name = node.Proto.Output[o];
             if (name.Length > 0)
             {
-                var select = new float[size * channels];
-                for (int c = 0; c < size; c++)
-                {
-                    select[(c * channels) + start + c] = 1f;
-                }
-
-                int w = ctx.NewConstant(node, $"select{o}", new Tensor(new TensorShape(size, channels, 1, 1), select));
-                ctx.Bind(name, ctx.EmitPart(node, $"out{o}", OpKind.Conv2d, Conv2dAttrs.Square(1), x, w));
+                ctx.Bind(name, ctx.EmitPart(node, $"out{o}", OpKind.ChannelSlice, new ChannelSliceAttrs(start, size), x));
             }
 
             start += size;
@@ -96,11 +88,29 @@ internal static class TensorConverters
             throw node.Error($"the target shape '{node.Input(1, "shape")}' is computed; only a constant shape is supported.", "shape");
         }
 
-        long[] target = Target(node, shape, ctx.Constant(node, 1, "shape", floats: false).Integers!, node.Int("allowzero", 0) == 1);
+        long[] requested = BatchAsCopy(node, ctx.Constant(node, 1, "shape", floats: false).Integers!);
+        long[] target = Target(node, shape, requested, node.Int("allowzero", 0) == 1);
         string text = $"[{string.Join(", ", shape)}] → [{string.Join(", ", target)}]";
-        if (target.SequenceEqual(shape))
+        if (ctx.Shuffle(node, 0) is { } view)
+        {
+            // The end of an exported channel shuffle: back to [N, g·c, H, W], shuffled once transposed.
+            int viewed = ctx.Viewed(node, 0);
+            var original = ctx.Builder.ShapeOf(viewed);
+            if (!target.SequenceEqual(original.Dimensions.Select(d => (long)d)))
+            {
+                throw node.Error($"reshape {text} of a channel-shuffle view is not supported; only back to {original} is.", "shape");
+            }
+
+            ctx.Bind(node.Output, view.Transposed ? ctx.Emit(node, OpKind.ChannelShuffle, new ChannelShuffleAttrs(view.Groups), viewed) : viewed);
+        }
+        else if (target.SequenceEqual(shape))
         {
             ctx.Bind(node.Output, ctx.Activation(node, 0));
+        }
+        else if (shape.Length == 4 && target is [_, var g, var perGroup, var h, var w] && g * perGroup == shape[1] && h == shape[2] && w == shape[3] && target[0] == shape[0])
+        {
+            // The start of an exported channel shuffle: [N, g·c, H, W] viewed as [N, g, c, H, W].
+            ctx.BindShuffle(node.Output, ctx.Activation(node, 0), (int)g, transposed: false);
         }
         else if (target.Length == 2 && shape.Length > 2)
         {
@@ -112,7 +122,7 @@ internal static class TensorConverters
         }
         else
         {
-            throw node.Error($"reshape {text} is not supported; only flattening to [N, features] (and [N, C] → [N, C, 1, 1] for SE gates) is.", "shape");
+            throw node.Error($"reshape {text} is not supported; only flattening to [N, features], [N, C] → [N, C, 1, 1] for SE gates and the channel shuffle [N, g·c, H, W] → [N, g, c, H, W] → Transpose(0, 2, 1, 3, 4) → [N, g·c, H, W] are.", "shape");
         }
     }
 
@@ -206,6 +216,28 @@ internal static class TensorConverters
         return target.Aggregate(1L, (a, d) => a * d) == count && target.All(d => d > 0)
             ? target
             : throw node.Error($"shape [{string.Join(", ", requested)}] does not fit an input of shape [{string.Join(", ", shape)}] (batch 1).", "shape");
+    }
+
+    /// <summary>
+    /// A target shape computed from the input's own shape (folded Shape arithmetic) holds the batch as a
+    /// symbol: at position 0 it means "keep the batch", which Reshape writes as 0. Anywhere else, or as a
+    /// value computed from the batch, the shape depends on the batch size and cannot be imported.
+    /// </summary>
+    private static long[] BatchAsCopy(OnnxNode node, long[] requested)
+    {
+        for (int i = 0; i < requested.Length; i++)
+        {
+            if (requested[i] == OnnxConstant.BatchSymbol && i == 0)
+            {
+                requested = [0, .. requested[1..]];
+            }
+            else if (OnnxConstant.IsSymbol(requested[i]))
+            {
+                throw node.Error($"entry {i} of the target shape is computed from the batch size, which is not known at import time; only the batch itself as entry 0 is supported.", "shape");
+            }
+        }
+
+        return requested;
     }
 
     private static long[] EqualSplit(OnnxNode node, int channels, int outputs)

@@ -54,17 +54,23 @@ internal sealed class ExportContext
     public string NewValue(string baseName) => Reserve(_usedValueNames, baseName);
 
     /// <summary>An int64 initializer holding <paramref name="values"/> (written once however often it is read).</summary>
-    public string Int64Constant(string baseName, long[] values)
+    public string Int64Constant(string baseName, long[] values) =>
+        Helper($"{baseName}:{string.Join(",", values)}", () => OnnxProtos.Int64Tensor(NewValue(baseName), values));
+
+    /// <summary>A scalar float initializer holding <paramref name="value"/> (written once however often it is read).</summary>
+    public string FloatScalar(string baseName, float value) =>
+        Helper($"{baseName}:{value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", () => OnnxProtos.FloatScalar(NewValue(baseName), value));
+
+    /// <summary>Appends <c>Clip(input, min, max)</c> writing <paramref name="output"/> (opset 13: the bounds are inputs).</summary>
+    public void EmitClip(string name, string input, string output, float min, float max)
     {
-        string key = $"{baseName}:{string.Join(",", values)}";
-        if (!_helperConstants.TryGetValue(key, out var tensor))
+        var bounds = new List<string> { input, float.IsNegativeInfinity(min) ? string.Empty : FloatScalar("clip_min", min) };
+        if (!float.IsPositiveInfinity(max))
         {
-            tensor = OnnxProtos.Int64Tensor(NewValue(baseName), values);
-            _helperConstants[key] = tensor;
-            _helperOrder.Add(tensor);
+            bounds.Add(FloatScalar("clip_max", max));
         }
 
-        return tensor.Name;
+        Emit("Clip", name, bounds, output);
     }
 
     /// <summary>Appends an ONNX node; <paramref name="name"/> is made unique among node names.</summary>
@@ -78,8 +84,8 @@ internal sealed class ExportContext
     }
 
     /// <summary>
-    /// Appends <paramref name="opType"/> for <paramref name="node"/>, followed by a <c>Relu</c> when the
-    /// node carries a fused ReLU epilogue (ONNX has no fused form); the last ONNX node writes the node's output.
+    /// Appends <paramref name="opType"/> for <paramref name="node"/>, followed by a <c>Relu</c> (or a <c>Clip</c>
+    /// to [0, 6]) when the node carries a fused ReLU (ReLU6) epilogue (ONNX has no fused form); the last ONNX node writes the node's output.
     /// </summary>
     public void EmitWithActivation(Node node, FusedActivation activation, string opType, IEnumerable<string> inputs, params AttributeProto[] attributes)
     {
@@ -94,6 +100,11 @@ internal sealed class ExportContext
                 Emit(opType, node.Name, inputs, linear, attributes);
                 Emit("Relu", $"{node.Name}.relu", [linear], output);
                 break;
+            case FusedActivation.Relu6:
+                string unclipped = NewValue($"{output}.pre_relu6");
+                Emit(opType, node.Name, inputs, unclipped, attributes);
+                EmitClip($"{node.Name}.relu6", unclipped, output, 0f, 6f);
+                break;
             default:
                 throw Error(node, $"the fused activation {activation} has no ONNX mapping.");
         }
@@ -107,6 +118,18 @@ internal sealed class ExportContext
     public IEnumerable<TensorProto> Initializers() =>
         _constantsRead.Select(id => OnnxProtos.FloatTensor(_valueNames[id], _graph.Values[id].Constant!))
             .Concat(_helperOrder);
+
+    private string Helper(string key, Func<TensorProto> make)
+    {
+        if (!_helperConstants.TryGetValue(key, out var tensor))
+        {
+            tensor = make();
+            _helperConstants[key] = tensor;
+            _helperOrder.Add(tensor);
+        }
+
+        return tensor.Name;
+    }
 
     private static string Reserve(HashSet<string> used, string name)
     {

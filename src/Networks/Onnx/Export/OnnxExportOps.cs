@@ -38,6 +38,13 @@ internal static class OnnxExportOps
         // Both are identities at inference; ONNX Dropout would also work but invites a training-mode reading.
         [OpKind.Dropout] = new(typeof(DropoutAttrs), (ctx, node) => ctx.Emit("Identity", node.Name, ctx.Inputs(node), ctx.Value(node.Output))),
         [OpKind.Identity] = Same("Identity"),
+        [OpKind.Clip] = Op<ClipAttrs>((ctx, node, a) => ctx.EmitClip(node.Name, ctx.Value(node.Inputs[0]), ctx.Value(node.Output), a.Min, a.Max)),
+        [OpKind.Scale] = Op<ScaleAttrs>((ctx, node, a) => ctx.Emit("Mul", node.Name, [ctx.Value(node.Inputs[0]), ctx.FloatScalar("scale_factor", a.Factor)], ctx.Value(node.Output))),
+        [OpKind.ChannelShuffle] = Op<ChannelShuffleAttrs>(ChannelShuffle),
+        [OpKind.ChannelSlice] = Op<ChannelSliceAttrs>((ctx, node, a) => ctx.Emit(
+            "Slice", node.Name,
+            [ctx.Value(node.Inputs[0]), ctx.Int64Constant("slice_starts", [a.Start]), ctx.Int64Constant("slice_ends", [a.Start + a.Count]), ctx.Int64Constant("slice_axes", [1])],
+            ctx.Value(node.Output))),
     }.ToFrozenDictionary();
 
     private static OpExport Op<T>(Action<ExportContext, Node, T> write)
@@ -68,6 +75,20 @@ internal static class OnnxExportOps
         string convolved = ctx.NewValue($"{ctx.Value(node.Output)}.conv");
         ctx.Emit("Conv", node.Name, inputs[..^1], convolved, attributes);
         ctx.EmitWithActivation(node with { Name = $"{node.Name}.residual" }, a.Activation, "Add", [convolved, inputs[^1]]);
+    }
+
+    /// <summary>
+    /// The channel shuffle as torch.onnx writes it: Reshape to <c>[N, g, c, H, W]</c>, Transpose(0, 2, 1, 3, 4),
+    /// Reshape back (0 copies the batch dimension, so the file works at any batch size).
+    /// </summary>
+    private static void ChannelShuffle(ExportContext ctx, Node node, ChannelShuffleAttrs a)
+    {
+        var x = ctx.Shapes[node.Inputs[0]];
+        string input = ctx.Value(node.Inputs[0]);
+        string grouped = ctx.NewValue($"{input}.grouped"), transposed = ctx.NewValue($"{input}.transposed");
+        ctx.Emit("Reshape", $"{node.Name}.group", [input, ctx.Int64Constant("shuffle_shape", [0, a.Groups, x[1] / a.Groups, x[2], x[3]])], grouped);
+        ctx.Emit("Transpose", $"{node.Name}.transpose", [grouped], transposed, Ints("perm", 0, 2, 1, 3, 4));
+        ctx.Emit("Reshape", node.Name, [transposed, ctx.Int64Constant("unshuffle_shape", [0, x[1], x[2], x[3]])], ctx.Value(node.Output));
     }
 
     private static AttributeProto[] Window(PoolWindow w) =>

@@ -41,6 +41,14 @@ internal static class OnnxProtos
         return tensor;
     }
 
+    /// <summary>A rank-0 float initializer (Clip bounds, Mul factors: ONNX Runtime wants Clip's bounds as true scalars).</summary>
+    public static TensorProto FloatScalar(string name, float value)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)DataType.Float };
+        tensor.FloatData.Add(value);
+        return tensor;
+    }
+
     /// <summary>A 1-D int64 initializer (Unsqueeze axes, Reshape shapes).</summary>
     public static TensorProto Int64Tensor(string name, long[] values)
     {

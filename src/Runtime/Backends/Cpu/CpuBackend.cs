@@ -88,6 +88,7 @@ public abstract unsafe class CpuBackend : IBackend
     /// <inheritdoc/>
     public IDeviceBuffer Allocate(int length)
     {
+        ThrowIfDisposed();
         try
         {
             return new CpuBuffer(length, Allocations);
@@ -102,23 +103,56 @@ public abstract unsafe class CpuBackend : IBackend
     public IDeviceBuffer Slice(IDeviceBuffer buffer, int offset, int length) => Cast(buffer).Slice(offset, length);
 
     /// <inheritdoc/>
-    public void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination) => source.CopyTo(Cast(destination).Span);
+    public void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination)
+    {
+        ThrowIfDisposed();
+        var buffer = Cast(destination);
+        if (source.Length > buffer.Length)
+        {
+            throw new ArgumentException($"Cannot copy {source.Length} floats into a buffer of {buffer.Length}.", nameof(source));
+        }
+
+        source.CopyTo(buffer.Span);
+    }
 
     /// <inheritdoc/>
-    public void Download(IDeviceBuffer source, Span<float> destination) => Cast(source).Span[..destination.Length].CopyTo(destination);
+    public void Download(IDeviceBuffer source, Span<float> destination)
+    {
+        ThrowIfDisposed();
+        var buffer = Cast(source);
+        if (destination.Length > buffer.Length)
+        {
+            throw new ArgumentException($"Cannot copy {destination.Length} floats out of a buffer of {buffer.Length}.", nameof(destination));
+        }
+
+        buffer.Span[..destination.Length].CopyTo(destination);
+    }
 
     /// <inheritdoc/>
     public void Synchronize()
     {
         // Every launch has finished when it returns.
+        ThrowIfDisposed();
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (IsDisposed)
+        {
+            return;
+        }
+
+        IsDisposed = true;
         Dispose(true);
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Whether <see cref="Dispose()"/> was called (preparing, allocating and copying then throw <see cref="ObjectDisposedException"/>).</summary>
+    protected bool IsDisposed { get; private set; }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the backend is disposed.</summary>
+    protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
 
     /// <summary>Stops the worker threads.</summary>
     /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>

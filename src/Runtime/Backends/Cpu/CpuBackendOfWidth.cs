@@ -59,6 +59,7 @@ internal sealed class CpuBackend<TS, TV> : CpuBackend
 
     public override IPreparedKernel Prepare(KernelRequest request, IConstantStore constants)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(constants);
         if (!Supports(request, out string? reason))
@@ -71,6 +72,7 @@ internal sealed class CpuBackend<TS, TV> : CpuBackend
 
     public override IPreparedKernel PrepareConversion(TensorShape shape, TensorLayout source, TensorLayout target)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(shape);
         return CpuElementwiseKernels<TS, TV>.Conversion(this, shape, source, target);
     }

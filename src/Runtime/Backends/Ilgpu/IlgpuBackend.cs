@@ -51,46 +51,46 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
     public override string DeviceName => $"{Device.Id}: {Device.Name}";
 
     /// <inheritdoc/>
-    public override IDeviceBuffer Allocate(int length)
-    {
-        try
-        {
-            return new IlgpuBuffer(_accelerator, length, Allocations);
-        }
-        catch (Exception e) when (e is AcceleratorException or OutOfMemoryException or InvalidOperationException)
-        {
-            throw new DeviceException($"Allocating {length} floats on {Device.Id} ({Device.Name}) failed: {e.Message}", e);
-        }
-    }
+    protected override IlgpuBuffer AllocateCore(int length) => new(_accelerator, length, Allocations);
 
     /// <inheritdoc/>
-    public override void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination)
+    protected override void UploadCore(ReadOnlySpan<float> source, IlgpuBuffer destination)
     {
         if (source.IsEmpty)
         {
             return;
         }
 
-        ((IlgpuBuffer)destination).View.SubView(0, source.Length).CopyFromCPU(source);
+        destination.View.SubView(0, source.Length).CopyFromCPU(source);
     }
 
     /// <inheritdoc/>
-    public override void Download(IDeviceBuffer source, Span<float> destination)
+    protected override void DownloadCore(IlgpuBuffer source, Span<float> destination)
     {
-        Synchronize();
+        _accelerator.Synchronize();
         if (destination.IsEmpty)
         {
             return;
         }
 
-        ((IlgpuBuffer)source).View.SubView(0, destination.Length).CopyToCPU(destination);
+        source.View.SubView(0, destination.Length).CopyToCPU(destination);
     }
 
     /// <inheritdoc/>
     protected override IlgpuBuffer Slice(IlgpuBuffer buffer, int offset, int length) => buffer.Slice(offset, length);
 
     /// <inheritdoc/>
-    public override void Synchronize() => _accelerator.Synchronize();
+    protected override void SynchronizeCore() => _accelerator.Synchronize();
+
+    /// <summary>
+    /// Anything ILGPU throws (a launch, copy, allocation or wait its runtime refused: CUDA and OpenCL errors,
+    /// compiler failures, views out of range) is a device failure: the caller gets a DeviceException naming
+    /// the device, the node or copy, and ILGPU's message, not ILGPU's own exception types.
+    /// </summary>
+    /// <param name="e">The exception.</param>
+    protected override bool IsDeviceFailure(Exception e) =>
+        e is not (OperationCanceledException or CnnGpuException)
+        && (e is AcceleratorException or InternalCompilerException || e.TargetSite?.Module.Assembly == typeof(Accelerator).Assembly);
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

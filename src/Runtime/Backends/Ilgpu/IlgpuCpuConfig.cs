@@ -9,7 +9,7 @@ namespace CnnGpu.Runtime.Backends.Ilgpu;
 /// ~1.7× slower and raised launch overhead from 0.15 ms to 1.1 ms, while 16-thread groups still
 /// exercise the GEMM's cooperative shared-memory tiles.
 /// </summary>
-internal static class IlgpuCpuConfig
+public static class IlgpuCpuConfig
 {
     /// <summary>Threads per simulated warp.</summary>
     public const int ThreadsPerWarp = 4;
@@ -21,19 +21,40 @@ internal static class IlgpuCpuConfig
     /// A device with one simulated multiprocessor per core, or the shape given by the environment
     /// variable <c>CNNGPU_ILGPU_CPU=threadsPerWarp,warpsPerMultiprocessor,multiprocessors</c>.
     /// </summary>
+    /// <exception cref="DeviceException">The variable is set but is not three such numbers.</exception>
     public static CPUDevice CreateDevice()
     {
-        if (Environment.GetEnvironmentVariable("CNNGPU_ILGPU_CPU") is { Length: > 0 } custom)
-        {
-            int[] parts = [.. custom.Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
-            if (parts.Length == 3 && parts[0] >= 2 && parts[1] >= 1 && parts[2] >= 1)
-            {
-                return new CPUDevice(parts[0], parts[1], parts[2]);
-            }
+        var (threads, warps, multiprocessors) = Shape(Environment.GetEnvironmentVariable(Variable));
+        return new CPUDevice(threads, warps, multiprocessors);
+    }
 
-            throw new DeviceException($"CNNGPU_ILGPU_CPU='{custom}' must be threadsPerWarp(≥2),warpsPerMultiprocessor(≥1),multiprocessors(≥1).");
+    /// <summary>The environment variable that overrides the simulated device's shape.</summary>
+    public const string Variable = "CNNGPU_ILGPU_CPU";
+
+    /// <summary>
+    /// The device shape <paramref name="custom"/> (the value of <see cref="Variable"/>) asks for, or the
+    /// default when it is null or empty.
+    /// </summary>
+    /// <param name="custom"><c>threadsPerWarp,warpsPerMultiprocessor,multiprocessors</c>, or null.</param>
+    /// <exception cref="DeviceException">Not three integers within range.</exception>
+    public static (int ThreadsPerWarp, int WarpsPerMultiprocessor, int Multiprocessors) Shape(string? custom)
+    {
+        if (string.IsNullOrWhiteSpace(custom))
+        {
+            return (ThreadsPerWarp, WarpsPerMultiprocessor, Math.Max(1, Environment.ProcessorCount));
         }
 
-        return new(ThreadsPerWarp, WarpsPerMultiprocessor, Math.Max(1, Environment.ProcessorCount));
+        var parts = custom.Split(',');
+        var numbers = new int[parts.Length];
+        bool valid = parts.Length == 3;
+        for (int i = 0; valid && i < parts.Length; i++)
+        {
+            valid = int.TryParse(parts[i].Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out numbers[i])
+                && numbers[i] >= (i == 0 ? 2 : 1) && numbers[i] <= 1024;
+        }
+
+        return valid
+            ? (numbers[0], numbers[1], numbers[2])
+            : throw new DeviceException($"{Variable}='{custom}' must be threadsPerWarp(2–1024),warpsPerMultiprocessor(1–1024),multiprocessors(1–1024), e.g. 4,4,2.");
     }
 }

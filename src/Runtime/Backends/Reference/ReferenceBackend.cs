@@ -16,21 +16,19 @@ public sealed class ReferenceBackend : KernelBackend<HostBuffer>
     public override string DeviceName => "scalar reference kernels (host)";
 
     /// <inheritdoc/>
-    public override IDeviceBuffer Allocate(int length) => new HostBuffer(length, Allocations);
+    protected override HostBuffer AllocateCore(int length) => new(length, Allocations);
 
     /// <inheritdoc/>
-    public override void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination) =>
-        source.CopyTo(((HostBuffer)destination).Span);
+    protected override void UploadCore(ReadOnlySpan<float> source, HostBuffer destination) => source.CopyTo(destination.Span);
 
     /// <inheritdoc/>
-    public override void Download(IDeviceBuffer source, Span<float> destination) =>
-        ((HostBuffer)source).Span[..destination.Length].CopyTo(destination);
+    protected override void DownloadCore(HostBuffer source, Span<float> destination) => source.Span[..destination.Length].CopyTo(destination);
 
     /// <inheritdoc/>
     protected override HostBuffer Slice(HostBuffer buffer, int offset, int length) => buffer.Slice(offset, length);
 
     /// <inheritdoc/>
-    public override void Synchronize()
+    protected override void SynchronizeCore()
     {
     }
 

@@ -1,0 +1,126 @@
+using System.Diagnostics.CodeAnalysis;
+using CnnGpu.Runtime;
+using CnnGpu.Runtime.Backends;
+using CnnGpu.Runtime.Backends.Reference;
+using CnnGpu.Runtime.Tensors;
+
+namespace CnnGpu.Tests.Support;
+
+/// <summary>
+/// The scalar reference backend with instruments: how many kernel launches and copies ran at the same
+/// time at most (each launch lingers a little so overlaps show), and a node whose preparation fails.
+/// </summary>
+internal sealed class ProbeBackend : IBackend
+{
+    private readonly ReferenceBackend _inner = new();
+    private int _inside;
+    private int _maxInside;
+
+    /// <summary>A node name whose preparation throws (to fail a plan midway); null for none.</summary>
+    public string? FailPreparing { get; init; }
+
+    /// <summary>Called before each launch with the number of launches before it (to cancel a run midway).</summary>
+    public Action<int>? OnLaunch { get; set; }
+
+    /// <summary>Most launches or copies that were in progress at once.</summary>
+    public int MaxConcurrent => Volatile.Read(ref _maxInside);
+
+    /// <summary>Launches so far.</summary>
+    public int Launches => Volatile.Read(ref _launches);
+
+    private int _launches;
+
+    public string Name => "probe";
+
+    public string DeviceName => "reference kernels with a concurrency probe";
+
+    public AllocationCounter Allocations => _inner.Allocations;
+
+    public bool Supports(KernelRequest request, [NotNullWhen(false)] out string? reason) => _inner.Supports(request, out reason);
+
+    public IPreparedKernel Prepare(KernelRequest request, IConstantStore constants)
+    {
+        if (request.Node.Name == FailPreparing)
+        {
+            throw new CnnGpuException($"probe: preparing '{request.Node.Name}' fails on purpose");
+        }
+
+        return new Probed(this, _inner.Prepare(request, constants));
+    }
+
+    public IPreparedKernel PrepareConversion(TensorShape shape, TensorLayout source, TensorLayout target) => _inner.PrepareConversion(shape, source, target);
+
+    public IDeviceBuffer Allocate(int length) => _inner.Allocate(length);
+
+    public IDeviceBuffer Slice(IDeviceBuffer buffer, int offset, int length) => _inner.Slice(buffer, offset, length);
+
+    public void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination)
+    {
+        Enter();
+        try
+        {
+            _inner.Upload(source, destination);
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    public void Download(IDeviceBuffer source, Span<float> destination)
+    {
+        Enter();
+        try
+        {
+            _inner.Download(source, destination);
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    public void Synchronize() => _inner.Synchronize();
+
+    public void Dispose() => _inner.Dispose();
+
+    private void Enter()
+    {
+        int now = Interlocked.Increment(ref _inside);
+        int seen;
+        while (now > (seen = Volatile.Read(ref _maxInside)) && Interlocked.CompareExchange(ref _maxInside, now, seen) != seen)
+        {
+        }
+    }
+
+    private void Leave() => Interlocked.Decrement(ref _inside);
+
+    private sealed class Probed(ProbeBackend probe, IPreparedKernel inner) : IPreparedKernel
+    {
+        public string Algorithm => inner.Algorithm;
+
+        public TensorLayout OutputLayout => inner.OutputLayout;
+
+        public bool SupportsInPlace => inner.SupportsInPlace;
+
+        public TensorLayout InputLayout(int index) => inner.InputLayout(index);
+
+        public void Run(ReadOnlySpan<IDeviceBuffer?> inputs, IDeviceBuffer output)
+        {
+            probe.Enter();
+            try
+            {
+                int before = Interlocked.Increment(ref probe._launches) - 1;
+                probe.OnLaunch?.Invoke(before);
+                inner.Run(inputs, output);
+                Thread.SpinWait(2_000);
+            }
+            finally
+            {
+                probe.Leave();
+            }
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+}
