@@ -47,8 +47,8 @@ public sealed class ReceptiveFieldTests
         ["se-bn-inception"] = ("inception_5b", BnInception()),
         // 3×3/2 conv, then 13 depthwise 3×3s with Table 1's strides (the pointwise 1×1s add nothing).
         ["mobilenet-v1"] = ("conv_dw13", [(3, 2), (3, 1), (3, 2), (3, 1), (3, 2), (3, 1), (3, 2), (3, 1), (3, 1), (3, 1), (3, 1), (3, 1), (3, 2), (3, 1)]),
-        ["inception-resnet-v2"] = ("block_c5", InceptionResNet()),
-        ["se-inception-resnet-v2"] = ("block_c5", InceptionResNet()),
+        ["inception-resnet-v2"] = ("c5", InceptionResNet()),
+        ["se-inception-resnet-v2"] = ("c5", InceptionResNet()),
         // 3×3/2 conv, then each inverted residual's 3×3 depthwise, Table 2's rows (n, s): (1,1) (2,2) (3,2) (4,2) (3,1) (3,2) (1,1).
         ["mobilenet-v2"] = ("bottleneck7", [(3, 2), (3, 1), .. Repeat((3, 2), (3, 1), 2), .. Repeat((3, 2), (3, 1), 3), .. Repeat((3, 2), (3, 1), 4), .. Repeat((3, 1), (3, 1), 3), .. Repeat((3, 2), (3, 1), 3), (3, 1)]),
         // 3×3/2 conv, 3×3/2 pool, each unit's 3×3 depthwise (the first of a stage strides 2); 4, 8, 4 units.
