@@ -145,6 +145,19 @@ public sealed class ReceptiveFieldTests
         Assert.False(r.Layer("map").GlobalContext);
     }
 
+    [Fact]
+    public void A_node_of_constants_only_sees_no_pixel()
+    {
+        var b = new GraphBuilder("constants", WeightInitializer.ShapesOnly);
+        int x = b.Input("data", 2, 8, 8);
+        int c = b.Relu("const_relu", b.Constant("c", new Runtime.Tensors.Tensor(new Runtime.Tensors.TensorShape(1, 2, 8, 8))));
+        b.Output(b.Sum("sum", b.Conv2d("conv", x, 2, Conv2dAttrs.Square(3, pad: 1)), c));
+        var r = ComplexityAnalyzer.Analyze(b.Build());
+        Assert.Equal(1, r.Layer("const_relu").ReceptiveField);
+        Assert.Equal(3, r.Layer("sum").ReceptiveField);
+        Assert.False(r.Layer("sum").GlobalContext);
+    }
+
     /// <summary>The textbook formula over a path of (kernel, stride) windows.</summary>
     private static int Field((int K, int S)[] path)
     {
