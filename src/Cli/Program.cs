@@ -8,7 +8,10 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var root = new RootCommand("CnnGpu: convolutional-network inference on CUDA, OpenCL and CPU.");
+        var root = new RootCommand(
+            "CnnGpu: convolutional-network inference on CUDA, OpenCL and CPU.\n" +
+            "Exit codes (every command): 0 success; 1 the work failed (a model, file or device error, named in one line); " +
+            "2 the command line is wrong (an unknown option, a value out of range, a path that does not exist).");
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(SummaryCommand.Create());
         root.Subcommands.Add(DevicesCommand.Create());

@@ -23,28 +23,31 @@ internal static class DevicesCommand
 
     /// <summary>Writes the device table and the notes under it; returns the exit code.</summary>
     /// <param name="console">Where to write.</param>
-    internal static int Run(IAnsiConsole console) => Run(console, BackendFactory.ListDevices(), BackendFactory.ResolveAuto());
+    internal static int Run(IAnsiConsole console) =>
+        Run(console, BackendFactory.ListDevices(), BackendFactory.ResolveAuto(), BackendFactory.GpuAvailability());
 
     /// <summary>Writes the table of <paramref name="devices"/> with <paramref name="auto"/> marked, and the notes.</summary>
     /// <param name="console">Where to write.</param>
     /// <param name="devices">The devices.</param>
     /// <param name="auto">The id <c>auto</c> resolves to.</param>
-    internal static int Run(IAnsiConsole console, IReadOnlyList<DeviceInfo> devices, string auto)
+    /// <param name="gpus">Whether CUDA and OpenCL are usable, and why not (one line each for those that are not).</param>
+    internal static int Run(IAnsiConsole console, IReadOnlyList<DeviceInfo> devices, string auto, IReadOnlyList<GpuAvailability>? gpus = null)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]CnnGpu devices[/]");
-        table.AddColumn("id");
-        table.AddColumn("kind");
-        table.AddColumn("name");
-        table.AddColumn(new TableColumn("memory").RightAligned());
-        table.AddColumn(new TableColumn("cores/units").RightAligned());
-        table.AddColumn(new TableColumn("max group").RightAligned());
-        table.AddColumn(new TableColumn("warp/lanes").RightAligned());
-        table.AddColumn("auto");
+        // On a narrow console the GPU-only columns go first, then the counts and the kind (the id names it).
+        var table = new FittedTable().Border(TableBorder.Rounded).Title("[bold]CnnGpu devices[/]")
+            .Column("id")
+            .Column("kind", drop: 4)
+            .Column("name")
+            .Column("memory", right: true, drop: 3)
+            .Column("cores/units", right: true, drop: 2)
+            .Column("max group", right: true, drop: 1)
+            .Column("warp/lanes", right: true, drop: 2)
+            .Column("auto");
         foreach (var d in devices)
         {
             // Thread groups are a GPU notion (ILGPU's CPU accelerator simulates them); the SIMD CPU backend has vector lanes instead.
             bool groups = d.Kind is not (DeviceKind.Reference or DeviceKind.Cpu);
-            table.AddRow(
+            table.Row(
                 d.Id == auto ? $"[bold green]{Markup.Escape(d.Id)}[/]" : Markup.Escape(d.Id),
                 KindName(d.Kind),
                 Markup.Escape(d.Name),
@@ -55,8 +58,14 @@ internal static class DevicesCommand
                 d.Id == auto ? "[green]◀ auto[/]" : string.Empty);
         }
 
-        console.Write(table);
+        table.Write(console);
         console.MarkupLine($"auto → [bold green]{Markup.Escape(auto)}[/]");
+        foreach (var gpu in (gpus ?? []).Where(g => g.Devices == 0))
+        {
+            // Why auto did not pick a GPU: the driver library that is missing, the runtime's error, or no device.
+            console.MarkupLine($"[dim]{(gpu.Kind == DeviceKind.Cuda ? "cuda" : "opencl")}: none — {Markup.Escape(gpu.Reason ?? "no device")}[/]");
+        }
+
         console.MarkupLine(Markup.Escape(SimdLine()));
         if (auto == "ilgpu-cpu")
         {

@@ -59,8 +59,9 @@ internal static class PhotoCommands
     }
 
     /// <summary>
-    /// Runs a command's work, mapping failures to one line on stderr and an exit code: a backend that cannot be
-    /// opened is a wrong --backend (exit 2, as in bench); anything else the work throws is exit 1.
+    /// Runs a command's work: a backend that cannot be opened is a wrong --backend (one line, exit 2, as in
+    /// bench); anything else the work throws goes to <see cref="CliInvocation"/>, which reports it as one line
+    /// with exit 1, or in full with <c>--verbose</c>.
     /// </summary>
     public static int Guard(string command, TextWriter error, Func<int> work)
     {
@@ -71,12 +72,6 @@ internal static class PhotoCommands
         catch (DeviceException e)
         {
             return Fail(command, error, e.Message);
-        }
-#pragma warning disable CA1031 // The CLI boundary: every failure becomes one line on stderr, never a crash or a stack trace.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            return Fail(command, error, e.Message, ExitCodes.Failure);
         }
     }
 

@@ -6,7 +6,8 @@ namespace CnnGpu.Cli.Rendering;
 /// <summary>
 /// Renders a complexity report like the papers' tables: one row per layer, grouped under its block (paper-table
 /// row), with totals. On a narrow console the input column goes first (it is the previous row's output along a
-/// chain), then the per-layer KB (the header gives the total), then the receptive field; JSON keeps them all.
+/// chain), then the per-layer KB (the header gives the total), then the receptive field, and for the long layer
+/// names of the Inception family the kernel and the per-layer params too; JSON keeps them all.
 /// </summary>
 internal static class ComplexityTable
 {
@@ -24,10 +25,10 @@ internal static class ComplexityTable
             .Column("layer")
             .Column("op")
             .Column("input", right: true, drop: 1)
-            .Column("k/s/p")
+            .Column("k/s/p", drop: 4)
             .Column("output", right: true)
             .Column("KB", right: true, drop: 2)
-            .Column("params", right: true)
+            .Column("params", right: true, drop: 5)
             .Column("MACs", right: true)
             .Column("RF", right: true, drop: 3);
 

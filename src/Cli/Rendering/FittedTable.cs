@@ -14,6 +14,7 @@ internal sealed class FittedTable
     private readonly List<(string Header, bool Right, int Drop)> columns = [];
     private readonly List<string[]?> rows = [];
     private string? title;
+    private TableBorder border = TableBorder.Simple;
 
     /// <summary>Adds a column.</summary>
     /// <param name="header">Its header.</param>
@@ -30,6 +31,14 @@ internal sealed class FittedTable
     public FittedTable Title(string markup)
     {
         title = markup;
+        return this;
+    }
+
+    /// <summary>Sets the border (simple lines by default).</summary>
+    /// <param name="value">The border.</param>
+    public FittedTable Border(TableBorder value)
+    {
+        border = value;
         return this;
     }
 
@@ -102,7 +111,7 @@ internal sealed class FittedTable
 
     private Table Build(List<int> kept)
     {
-        var table = new Table().Border(TableBorder.Simple);
+        var table = new Table().Border(border);
         if (title is not null)
         {
             table.Title(title);
@@ -110,7 +119,9 @@ internal sealed class FittedTable
 
         foreach (int i in kept)
         {
-            var column = new TableColumn(columns[i].Header).PadLeft(0).PadRight(1).NoWrap();
+            // A boxed table separates columns with its own lines and needs padding on both sides.
+            var column = new TableColumn(columns[i].Header).NoWrap();
+            column = border == TableBorder.Simple ? column.PadLeft(0).PadRight(1) : column.PadLeft(1).PadRight(1);
             table.AddColumn(columns[i].Right ? column.RightAligned() : column.LeftAligned());
         }
 

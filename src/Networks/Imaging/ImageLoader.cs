@@ -11,6 +11,12 @@ namespace CnnGpu.Networks.Imaging;
 /// </summary>
 public static class ImageLoader
 {
+    /// <summary>
+    /// Largest image decoded, in pixels (128 megapixels: 512 MB as RGBA). Larger declared sizes — a
+    /// decompression bomb's, or a damaged header's — are refused before anything is allocated.
+    /// </summary>
+    public const long MaxPixels = 128_000_000;
+
     /// <summary>Loads one image as a batch of one, <c>[1, 3, height, width]</c>.</summary>
     /// <param name="path">Image file.</param>
     /// <param name="width">Network input width.</param>
@@ -47,7 +53,7 @@ public static class ImageLoader
 
     /// <summary>Decodes an image file into 8-bit RGBA.</summary>
     /// <param name="path">Image file.</param>
-    /// <exception cref="CnnGpuException">Missing or undecodable.</exception>
+    /// <exception cref="CnnGpuException">Missing, undecodable, corrupt, truncated, zero-sized, or larger than <see cref="MaxPixels"/>.</exception>
     public static SKBitmap Decode(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -56,14 +62,28 @@ public static class ImageLoader
             throw new CnnGpuException($"Image '{path}' does not exist.");
         }
 
-        using var codec = SKCodec.Create(path) ?? throw new CnnGpuException($"'{path}' is not an image SkiaSharp can decode.");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var codec = SKCodec.Create(path) ?? throw new CnnGpuException($"'{path}' is not an image SkiaSharp can decode (PNG, JPEG, WebP, GIF, BMP, ICO, WBMP, HEIF/AVIF where the platform has them), or it is corrupt.");
+        int width = codec.Info.Width, height = codec.Info.Height;
+        if (width <= 0 || height <= 0)
+        {
+            throw new CnnGpuException($"Image '{path}' declares {width}x{height} pixels: there is nothing to decode.");
+        }
+
+        // Checked before any pixel memory exists: a few hundred bytes of PNG header can declare 60000x60000.
+        if ((long)width * height > MaxPixels)
+        {
+            throw new CnnGpuException($"Image '{path}' declares {width}x{height} pixels ({(long)width * height / 1e6:F0} megapixels), more than the {MaxPixels / 1_000_000} megapixels CnnGpu decodes.");
+        }
+
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        if (result != SKCodecResult.Success)
         {
             bitmap.Dispose();
-            throw new CnnGpuException($"Image '{path}' could not be decoded: {result}.");
+            throw new CnnGpuException(result == SKCodecResult.IncompleteInput
+                ? $"Image '{path}' is truncated: its data ends before the last row."
+                : $"Image '{path}' could not be decoded: {result}.");
         }
 
         return bitmap;

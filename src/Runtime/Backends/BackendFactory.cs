@@ -160,6 +160,7 @@ public static class BackendFactory
             using var context = CreateContext(kind);
             var devices = DevicesOf(context, kind);
             reason = devices.Count > 0 ? null
+                : MissingDriver(kind) is { } missing ? $"the driver library ({missing}) is not installed or not on the library path"
                 : kind == DeviceKind.OpenCL ? "the OpenCL runtime reports no GPU with OpenCL 2.0+ that ILGPU can use"
                 : "the CUDA driver reports no device";
             return [.. devices.Select((d, i) => Describe(d, kind, $"{KindPrefix(kind)}:{i}"))];
@@ -176,6 +177,28 @@ public static class BackendFactory
             reason = $"{root.GetType().Name}: {root.Message.Split('\n')[0].Trim()}";
             return [];
         }
+    }
+
+    /// <summary>The driver library names of <paramref name="kind"/> when none of them loads here, else null.</summary>
+    private static string? MissingDriver(DeviceKind kind)
+    {
+        string[] names = (kind, OperatingSystem.IsWindows()) switch
+        {
+            (DeviceKind.Cuda, true) => ["nvcuda.dll"],
+            (DeviceKind.Cuda, false) => ["libcuda.so.1", "libcuda.so", "libcuda.dylib"],
+            (_, true) => ["OpenCL.dll"],
+            _ => ["libOpenCL.so.1", "libOpenCL.so", "/System/Library/Frameworks/OpenCL.framework/OpenCL"],
+        };
+        foreach (string name in names)
+        {
+            if (System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out var handle))
+            {
+                System.Runtime.InteropServices.NativeLibrary.Free(handle);
+                return null;
+            }
+        }
+
+        return string.Join(" / ", names.Take(2));
     }
 
     private static Context CreateContext(DeviceKind kind) => kind switch

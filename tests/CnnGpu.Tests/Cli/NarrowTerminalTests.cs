@@ -74,6 +74,22 @@ public sealed class NarrowTerminalTests
     }
 
     [Fact]
+    public void Device_table_fits_80_columns_with_every_device_and_the_auto_mark()
+    {
+        var (console, writer) = TestConsoles.Create(Width);
+        Assert.Equal(0, DevicesCommand.Run(console));
+        string text = writer.ToString();
+
+        NarrowTables.AssertFits(text, Width);
+        string auto = Runtime.Backends.BackendFactory.ResolveAuto();
+        foreach (var device in Runtime.Backends.BackendFactory.ListDevices())
+        {
+            Assert.Contains(text.Split('\n'), l => l.StartsWith($"│ {device.Id} ", StringComparison.Ordinal) && l.Contains(device.Name, StringComparison.Ordinal)
+                && l.Contains("◀ auto", StringComparison.Ordinal) == (device.Id == auto));
+        }
+    }
+
+    [Fact]
     public void Network_list_fits_80_columns_and_names_tinynet()
     {
         var (console, writer) = TestConsoles.Create(Width);

@@ -12,7 +12,7 @@ namespace CnnGpu.Tests.Onnx;
 /// by Files/make_torch_exports.py with torch's own outputs beside them: the importer takes each as exported
 /// (shared initializers behind Identity, Clip with Constant bounds, Shape arithmetic feeding the channel
 /// shuffle's Reshape/Transpose, Slice channel splits, ReduceMean) and the optimised graph matches ONNX
-/// Runtime and torch within 1e-4 relative (of the largest logit) at batch 1 and 3.
+/// Runtime and torch within 1e-4 relative (of the largest logit) at batch 1 and 3, on reference, ilgpu-cpu and cpu.
 /// </summary>
 public abstract class TorchExportTests(BackendFixture fixture)
 {
@@ -70,6 +70,20 @@ public abstract class TorchExportTests(BackendFixture fixture)
     }
 
     [Fact]
+    public void Vgg_export_shares_its_zero_biases_behind_identity_nodes_which_fold_away()
+    {
+        string path = Path.Combine(Folder, "vgg-tiny.onnx");
+        var raw = Networks.Onnx.Protos.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph;
+        var initializers = raw.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains(raw.Node, n => n.OpType == "Identity" && initializers.Contains(n.Input[0]));
+        Assert.Contains(raw.Node, n => n.OpType == "Conv" && raw.Node.Any(i => i.OpType == "Identity" && i.Output[0] == n.Input[2]));
+
+        var graph = OnnxImporter.Load(path);
+        Assert.DoesNotContain(graph.Nodes, n => n.Kind == OpKind.Identity);
+        Assert.All(graph.Nodes.Where(n => n.Kind == OpKind.Conv2d), n => Assert.Equal(3, n.Inputs.Length));
+    }
+
+    [Fact]
     public void Mobilenet_relu6_clips_all_fuse_into_their_convolutions()
     {
         var graph = GraphOptimizer.Optimize(OnnxImporter.Load(Path.Combine(Folder, "mobilenet_v2-0.25.onnx")));
@@ -86,3 +100,6 @@ public sealed class CpuTorchExportTests(CpuFixture fixture) : TorchExportTests(f
 
 [Collection(OnCpu128.Name)]
 public sealed class Cpu128TorchExportTests(Cpu128Fixture fixture) : TorchExportTests(fixture);
+
+[Collection(OnIlgpuCpu.Name)]
+public sealed class IlgpuCpuTorchExportTests(IlgpuCpuFixture fixture) : TorchExportTests(fixture);

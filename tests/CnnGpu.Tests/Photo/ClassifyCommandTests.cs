@@ -111,6 +111,24 @@ public sealed class ClassifyCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_1000_class_output_is_labelled_with_the_imagenet_names()
+    {
+        string photo = PhotoCli.Sample("chelsea.png");
+
+        // ResNet-18 from the zoo at 32×32 (fast); its seeded weights are random, so the warning must come.
+        var (code, stdout, stderr) = Invoke("classify", photo, "--model", "resnet18", "--crop", "32", "--top", "3", "--backend", "cpu");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("random weights", stderr, StringComparison.Ordinal);
+        string[] names = File.ReadAllLines(Path.Combine(TestFiles.RepositoryRoot, "data", "imagenet_classes.txt"));
+        using var backend = new ReferenceBackend();
+        using var executor = new Executor(NetworkZoo.Build("resnet18", new NetworkOptions(32)), backend);
+        float[] probabilities = executor.Run(ImagePreprocessing.TorchVision(32).LoadBatch([photo])).Data;
+        var expected = probabilities.Select((p, k) => (Name: names[k], p)).OrderByDescending(e => e.p).Take(3).Select(e => e.Name);
+        Assert.Equal(expected, Assert.Single(PhotoCli.ParseClassify(stdout)).Rows.Select(r => r.Label));
+    }
+
+    [Fact]
     public void The_cntk_preset_feeds_the_model_through_resnet_preprocess_as_ml_net_does()
     {
         // ResNet18.onnx outputs 512 features: as "classes" their softmax is a fine check of the whole input path.
@@ -163,6 +181,7 @@ public sealed class ClassifyCommandTests : IDisposable
 
     [Theory]
     [InlineData("missing")]
+    [InlineData("empty")]
     [InlineData("both")]
     [InlineData("neither")]
     [InlineData("preset")]
@@ -176,6 +195,7 @@ public sealed class ClassifyCommandTests : IDisposable
         string[] args = problem switch
         {
             "missing" => ["classify", _scratch.File("nope.png"), "--model", _model],
+            "empty" => ["classify", Directory.CreateDirectory(_scratch.File("empty")).FullName, "--model", _model],
             "both" => ["classify", photo, "--model", _model, "--head", _labels],
             "neither" => ["classify", photo],
             "preset" => ["classify", photo, "--model", _model, "--preprocess", "caffe"],
@@ -190,6 +210,7 @@ public sealed class ClassifyCommandTests : IDisposable
         PhotoCli.AssertOneLineError(stderr, "classify", problem switch
         {
             "missing" => "nope.png",
+            "empty" => "holds no image",
             "preset" => "caffe",
             "labels" => "3 names",
             "crop" => "--crop 64",
