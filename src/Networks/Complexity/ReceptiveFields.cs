@@ -53,6 +53,11 @@ internal sealed class ReceptiveFields
         // Parameters carry no field. Spatial inputs decide the window; collapsed ones (pooled gates)
         // only when nothing else is left.
         var data = node.Inputs.Where(id => !_graph.Values[id].IsConstant).ToList();
+        if (data.Count == 0)
+        {
+            return; // a node of constants only (an unfolded import) sees no pixel: field 1, as initialised
+        }
+
         var spatial = data.Where(id => !_collapsed[id]).ToList();
         int source = (spatial.Count > 0 ? spatial : data).MaxBy(id => _field[id]);
         long field = _field[source], jump = _jump[source];

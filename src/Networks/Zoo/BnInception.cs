@@ -12,7 +12,7 @@ namespace CnnGpu.Networks.Zoo;
 /// <remarks>
 /// SE-BN-Inception follows the SE paper's Figure 2 (the transformation gated is the entire inception
 /// module): one SE block (r = 16) on each module's concatenated output; the stem carries none.
-/// Names follow the Caffe model's (<c>inception_3a.1x1</c>, <c>inception_3a.double_3x3_2</c>, <c>…_bn</c>);
+/// Names follow the Caffe model's under the module's block (<c>3a.1x1</c>, <c>3a.double_3x3_2</c>, <c>…_bn</c>);
 /// torchvision has no BN-Inception.
 /// </remarks>
 public static class BnInception
@@ -88,7 +88,7 @@ public static class BnInception
                 x = Inception(b, x, module);
                 if (squeezeExcite)
                 {
-                    x = SqueezeExcitation.Append(b, $"{module.Name}.se", x);
+                    x = SqueezeExcitation.Append(b, $"{module.Name["inception_".Length..]}.se", x);
                 }
             }
         }
@@ -108,7 +108,8 @@ public static class BnInception
 
     private static int Inception(GraphBuilder b, int x, ModuleWidths m)
     {
-        string n = m.Name;
+        // Node names drop the block's "inception_" (3a.double_3x3_reduce) to keep summaries within 80 columns.
+        string n = m.Name["inception_".Length..];
         var branches = new List<int>(4);
         if (m.Conv1x1 > 0)
         {

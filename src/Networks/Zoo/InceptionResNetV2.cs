@@ -21,7 +21,7 @@ namespace CnnGpu.Networks.Zoo;
 /// <para>SE-Inception-ResNet-v2 follows the SE paper's residual recipe (its Figure 3): an SE block (r = 16)
 /// on every residual module's branch after the up-projection, before scaling and addition. The stem and the
 /// reduction modules, which have no residual branch, carry none. torchvision has no Inception-ResNet;
-/// names are <c>block_a1.branch2_1.conv</c>, <c>block_a1.up</c>, ….</para>
+/// names are <c>block_a1.br2_1.conv</c>, <c>block_a1.up</c>, ….</para>
 /// </remarks>
 public static class InceptionResNetV2
 {
@@ -51,19 +51,19 @@ public static class InceptionResNetV2
             x = Stem(b, x);
         }
 
-        x = Repeat(b, "block_a", 5, x, (n, y) => BlockA(b, n, y, squeezeExcite));
-        using (b.Block("reduction_a"))
+        x = Repeat(b, "a", 5, x, (n, y) => BlockA(b, n, y, squeezeExcite));
+        using (b.Block("red_a"))
         {
-            x = ReductionA(b, "reduction_a", x);
+            x = ReductionA(b, "red_a", x);
         }
 
-        x = Repeat(b, "block_b", 10, x, (n, y) => BlockB(b, n, y, squeezeExcite));
-        using (b.Block("reduction_b"))
+        x = Repeat(b, "b", 10, x, (n, y) => BlockB(b, n, y, squeezeExcite));
+        using (b.Block("red_b"))
         {
-            x = ReductionB(b, "reduction_b", x);
+            x = ReductionB(b, "red_b", x);
         }
 
-        x = Repeat(b, "block_c", 5, x, (n, y) => BlockC(b, n, y, squeezeExcite));
+        x = Repeat(b, "c", 5, x, (n, y) => BlockC(b, n, y, squeezeExcite));
         using (b.Block("pool"))
         {
             x = b.Dropout("dropout", b.Flatten("flatten", b.GlobalAvgPool("avgpool", x)), 0.2f);
@@ -97,60 +97,60 @@ public static class InceptionResNetV2
         x = Conv(b, "stem.conv1", x, 32, 3, 3, stride: 2, valid: true);
         x = Conv(b, "stem.conv2", x, 32, 3, 3, valid: true);
         x = Conv(b, "stem.conv3", x, 64, 3, 3);
-        x = b.Concat("stem.mixed1",
-            b.MaxPool("stem.mixed1.pool", x, PoolWindow.Square(3, 2)),
-            Conv(b, "stem.mixed1.conv", x, 96, 3, 3, stride: 2, valid: true));
-        int left = Conv(b, "stem.mixed2.branch0_1", Conv(b, "stem.mixed2.branch0_0", x, 64, 1, 1), 96, 3, 3, valid: true);
-        int right = Conv(b, "stem.mixed2.branch1_0", x, 64, 1, 1);
-        right = Conv(b, "stem.mixed2.branch1_1", right, 64, 7, 1);
-        right = Conv(b, "stem.mixed2.branch1_2", right, 64, 1, 7);
-        right = Conv(b, "stem.mixed2.branch1_3", right, 96, 3, 3, valid: true);
-        x = b.Concat("stem.mixed2", left, right);
-        return b.Concat("stem.mixed3",
-            Conv(b, "stem.mixed3.conv", x, 192, 3, 3, stride: 2, valid: true),
-            b.MaxPool("stem.mixed3.pool", x, PoolWindow.Square(3, 2)));
+        x = b.Concat("stem.mix1",
+            b.MaxPool("stem.mix1.pool", x, PoolWindow.Square(3, 2)),
+            Conv(b, "stem.mix1.conv", x, 96, 3, 3, stride: 2, valid: true));
+        int left = Conv(b, "stem.mix2.br0_1", Conv(b, "stem.mix2.br0_0", x, 64, 1, 1), 96, 3, 3, valid: true);
+        int right = Conv(b, "stem.mix2.br1_0", x, 64, 1, 1);
+        right = Conv(b, "stem.mix2.br1_1", right, 64, 7, 1);
+        right = Conv(b, "stem.mix2.br1_2", right, 64, 1, 7);
+        right = Conv(b, "stem.mix2.br1_3", right, 96, 3, 3, valid: true);
+        x = b.Concat("stem.mix2", left, right);
+        return b.Concat("stem.mix3",
+            Conv(b, "stem.mix3.conv", x, 192, 3, 3, stride: 2, valid: true),
+            b.MaxPool("stem.mix3.pool", x, PoolWindow.Square(3, 2)));
     }
 
     /// <summary>Figure 16 (35×35): 1×1 32 | 1×1 32 → 3×3 32 | 1×1 32 → 3×3 48 → 3×3 64; up-projection, scale 0.17.</summary>
     private static int BlockA(GraphBuilder b, string n, int x, bool se)
     {
-        int b0 = Conv(b, $"{n}.branch0", x, 32, 1, 1);
-        int b1 = Conv(b, $"{n}.branch1_1", Conv(b, $"{n}.branch1_0", x, 32, 1, 1), 32, 3, 3);
-        int b2 = Conv(b, $"{n}.branch2_0", x, 32, 1, 1);
-        b2 = Conv(b, $"{n}.branch2_2", Conv(b, $"{n}.branch2_1", b2, 48, 3, 3), 64, 3, 3);
+        int b0 = Conv(b, $"{n}.br0", x, 32, 1, 1);
+        int b1 = Conv(b, $"{n}.br1_1", Conv(b, $"{n}.br1_0", x, 32, 1, 1), 32, 3, 3);
+        int b2 = Conv(b, $"{n}.br2_0", x, 32, 1, 1);
+        b2 = Conv(b, $"{n}.br2_2", Conv(b, $"{n}.br2_1", b2, 48, 3, 3), 64, 3, 3);
         return Residual(b, n, x, b.Concat($"{n}.concat", b0, b1, b2), ScaleA, se);
     }
 
     /// <summary>Figure 17 (17×17): 1×1 192 | 1×1 128 → 1×7 160 → 7×1 192; up-projection, scale 0.10.</summary>
     private static int BlockB(GraphBuilder b, string n, int x, bool se)
     {
-        int b0 = Conv(b, $"{n}.branch0", x, 192, 1, 1);
-        int b1 = Conv(b, $"{n}.branch1_0", x, 128, 1, 1);
-        b1 = Conv(b, $"{n}.branch1_2", Conv(b, $"{n}.branch1_1", b1, 160, 1, 7), 192, 7, 1);
+        int b0 = Conv(b, $"{n}.br0", x, 192, 1, 1);
+        int b1 = Conv(b, $"{n}.br1_0", x, 128, 1, 1);
+        b1 = Conv(b, $"{n}.br1_2", Conv(b, $"{n}.br1_1", b1, 160, 1, 7), 192, 7, 1);
         return Residual(b, n, x, b.Concat($"{n}.concat", b0, b1), ScaleB, se);
     }
 
     /// <summary>Figure 19 (8×8): 1×1 192 | 1×1 192 → 1×3 224 → 3×1 256; up-projection, scale 0.20.</summary>
     private static int BlockC(GraphBuilder b, string n, int x, bool se)
     {
-        int b0 = Conv(b, $"{n}.branch0", x, 192, 1, 1);
-        int b1 = Conv(b, $"{n}.branch1_0", x, 192, 1, 1);
-        b1 = Conv(b, $"{n}.branch1_2", Conv(b, $"{n}.branch1_1", b1, 224, 1, 3), 256, 3, 1);
+        int b0 = Conv(b, $"{n}.br0", x, 192, 1, 1);
+        int b1 = Conv(b, $"{n}.br1_0", x, 192, 1, 1);
+        b1 = Conv(b, $"{n}.br1_2", Conv(b, $"{n}.br1_1", b1, 224, 1, 3), 256, 3, 1);
         return Residual(b, n, x, b.Concat($"{n}.concat", b0, b1), ScaleC, se);
     }
 
     /// <summary>Figure 7 with k, l, m, n = 256, 256, 384, 384: 35×35×384 → 17×17×1152.</summary>
     private static int ReductionA(GraphBuilder b, string n, int x) => b.Concat($"{n}.concat",
         b.MaxPool($"{n}.pool", x, PoolWindow.Square(3, 2)),
-        Conv(b, $"{n}.branch0", x, 384, 3, 3, stride: 2, valid: true),
-        Conv(b, $"{n}.branch1_2", Conv(b, $"{n}.branch1_1", Conv(b, $"{n}.branch1_0", x, 256, 1, 1), 256, 3, 3), 384, 3, 3, stride: 2, valid: true));
+        Conv(b, $"{n}.br0", x, 384, 3, 3, stride: 2, valid: true),
+        Conv(b, $"{n}.br1_2", Conv(b, $"{n}.br1_1", Conv(b, $"{n}.br1_0", x, 256, 1, 1), 256, 3, 3), 384, 3, 3, stride: 2, valid: true));
 
     /// <summary>Figure 18: 17×17×1152 → 8×8×2144.</summary>
     private static int ReductionB(GraphBuilder b, string n, int x) => b.Concat($"{n}.concat",
         b.MaxPool($"{n}.pool", x, PoolWindow.Square(3, 2)),
-        Conv(b, $"{n}.branch0_1", Conv(b, $"{n}.branch0_0", x, 256, 1, 1), 384, 3, 3, stride: 2, valid: true),
-        Conv(b, $"{n}.branch1_1", Conv(b, $"{n}.branch1_0", x, 256, 1, 1), 288, 3, 3, stride: 2, valid: true),
-        Conv(b, $"{n}.branch2_2", Conv(b, $"{n}.branch2_1", Conv(b, $"{n}.branch2_0", x, 256, 1, 1), 288, 3, 3), 320, 3, 3, stride: 2, valid: true));
+        Conv(b, $"{n}.br0_1", Conv(b, $"{n}.br0_0", x, 256, 1, 1), 384, 3, 3, stride: 2, valid: true),
+        Conv(b, $"{n}.br1_1", Conv(b, $"{n}.br1_0", x, 256, 1, 1), 288, 3, 3, stride: 2, valid: true),
+        Conv(b, $"{n}.br2_2", Conv(b, $"{n}.br2_1", Conv(b, $"{n}.br2_0", x, 256, 1, 1), 288, 3, 3), 320, 3, 3, stride: 2, valid: true));
 
     /// <summary>Linear 1×1 up-projection to the input's width, optional SE, scale, add, ReLU.</summary>
     private static int Residual(GraphBuilder b, string n, int x, int branches, float scale, bool se)
@@ -169,6 +169,6 @@ public static class InceptionResNetV2
     {
         var pads = valid ? Padding2d.None : new Padding2d(kh / 2, kw / 2, kh / 2, kw / 2);
         var attrs = new Conv2dAttrs(kh, kw, stride, stride, pads);
-        return b.Relu($"{name}.relu", b.BatchNorm($"{name}.bn", b.Conv2d($"{name}.conv", x, filters, attrs, bias: false)));
+        return b.Relu($"{name}.relu", b.BatchNorm($"{name}.bn", b.Conv2d(name, x, filters, attrs, bias: false)));
     }
 }

@@ -11,6 +11,13 @@ namespace CnnGpu.Networks.Zoo;
 /// <c>layer2.0.downsample.0.weight</c>, <c>fc.weight</c>). Blocks are the paper's rows:
 /// conv1, conv2_x (max pool included) … conv5_x, fc.
 /// </summary>
+/// <remarks>
+/// Stride placement: by default a downsampling bottleneck strides on its 3×3, as torchvision (v1.5) and the
+/// ResNeXt paper do; <see cref="NetworkOptions.StrideOnFirst1x1"/> moves it to the first 1×1 (ResNet v1).
+/// SENet's Table 2 uses each base paper's own placement: its ResNet figures (3.86 G for ResNet-50) are v1's,
+/// its ResNeXt figures (4.24 G for ResNeXt-50; 3.77 G with the stride on the 1×1) the 3×3's.
+/// SE-ResNeXt follows the SE paper's Table 1: ResNeXt's bottleneck with the SE gate before the addition.
+/// </remarks>
 public static class ResNet
 {
     /// <summary>The block type of a ResNet depth.</summary>

@@ -47,8 +47,8 @@ public sealed class ReceptiveFieldTests
         ["se-bn-inception"] = ("inception_5b", BnInception()),
         // 3×3/2 conv, then 13 depthwise 3×3s with Table 1's strides (the pointwise 1×1s add nothing).
         ["mobilenet-v1"] = ("conv_dw13", [(3, 2), (3, 1), (3, 2), (3, 1), (3, 2), (3, 1), (3, 2), (3, 1), (3, 1), (3, 1), (3, 1), (3, 1), (3, 2), (3, 1)]),
-        ["inception-resnet-v2"] = ("block_c5", InceptionResNet()),
-        ["se-inception-resnet-v2"] = ("block_c5", InceptionResNet()),
+        ["inception-resnet-v2"] = ("c5", InceptionResNet()),
+        ["se-inception-resnet-v2"] = ("c5", InceptionResNet()),
         // 3×3/2 conv, then each inverted residual's 3×3 depthwise, Table 2's rows (n, s): (1,1) (2,2) (3,2) (4,2) (3,1) (3,2) (1,1).
         ["mobilenet-v2"] = ("bottleneck7", [(3, 2), (3, 1), .. Repeat((3, 2), (3, 1), 2), .. Repeat((3, 2), (3, 1), 3), .. Repeat((3, 2), (3, 1), 4), .. Repeat((3, 1), (3, 1), 3), .. Repeat((3, 2), (3, 1), 3), (3, 1)]),
         // 3×3/2 conv, 3×3/2 pool, each unit's 3×3 depthwise (the first of a stage strides 2); 4, 8, 4 units.
@@ -143,6 +143,19 @@ public sealed class ReceptiveFieldTests
         Assert.Equal(5, r.Layer("after").ReceptiveField);
         Assert.True(r.Layer("after").GlobalContext);
         Assert.False(r.Layer("map").GlobalContext);
+    }
+
+    [Fact]
+    public void A_node_of_constants_only_sees_no_pixel()
+    {
+        var b = new GraphBuilder("constants", WeightInitializer.ShapesOnly);
+        int x = b.Input("data", 2, 8, 8);
+        int c = b.Relu("const_relu", b.Constant("c", new Runtime.Tensors.Tensor(new Runtime.Tensors.TensorShape(1, 2, 8, 8))));
+        b.Output(b.Sum("sum", b.Conv2d("conv", x, 2, Conv2dAttrs.Square(3, pad: 1)), c));
+        var r = ComplexityAnalyzer.Analyze(b.Build());
+        Assert.Equal(1, r.Layer("const_relu").ReceptiveField);
+        Assert.Equal(3, r.Layer("sum").ReceptiveField);
+        Assert.False(r.Layer("sum").GlobalContext);
     }
 
     /// <summary>The textbook formula over a path of (kernel, stride) windows.</summary>
