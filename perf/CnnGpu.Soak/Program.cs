@@ -23,18 +23,21 @@ int mismatches = 0;
 using (var session = new InferenceSession(graph, new SessionOptions { Backend = options.Backend, MaxBatch = 1 }))
 {
     expected = [.. inputs.Select(x => session.Run(x).Data)];
-    for (int warm = 0; warm < 3; warm++)
-    {
-        foreach (var x in inputs)
-        {
-            session.Run(x);
-        }
-    }
 
+    // Warm-up in the pattern measured (every thread running), so that what the runtime, the GC and the native
+    // allocator set up for concurrent callers (allocation contexts, heaps per thread) is in the baseline.
+    int warmRuns = Math.Max(1, options.Runs / 20);
+    RunThreads(session, warmRuns);
     (rssAfterWarmup, managedAfterWarmup) = Memory();
+    RunThreads(session, options.Runs);
+    (rssAfterRuns, managedAfterRuns) = Memory();
+}
+
+void RunThreads(InferenceSession session, int runs)
+{
     var threads = Enumerable.Range(0, options.Threads).Select(t => new Thread(() =>
     {
-        for (int r = 0; r < options.Runs; r++)
+        for (int r = 0; r < runs; r++)
         {
             int which = (t + r) % inputs.Length;
             if (!session.Run(inputs[which]).Data.AsSpan().SequenceEqual(expected[which]))
@@ -45,12 +48,11 @@ using (var session = new InferenceSession(graph, new SessionOptions { Backend = 
     })).ToList();
     threads.ForEach(t => t.Start());
     threads.ForEach(t => t.Join());
-    (rssAfterRuns, managedAfterRuns) = Memory();
 }
 
 double runSeconds = clock.Elapsed.TotalSeconds;
 double runGrowth = 100.0 * (rssAfterRuns - rssAfterWarmup) / rssAfterWarmup;
-Console.WriteLine(Invariant($"runs: {options.Threads * options.Runs} in {runSeconds:F0} s, {mismatches} outputs differ from the sequential runs; RSS {Mb(rssAfterWarmup)} → {Mb(rssAfterRuns)} MiB ({runGrowth:+0.0;-0.0}%), managed heap {Mb(managedAfterWarmup)} → {Mb(managedAfterRuns)} MiB"));
+Console.WriteLine(Invariant($"runs: {options.Threads * options.Runs} (after {options.Threads}×{Math.Max(1, options.Runs / 20)} warm-up) in {runSeconds:F0} s, {mismatches} outputs differ from the sequential runs; RSS {Mb(rssAfterWarmup)} → {Mb(rssAfterRuns)} MiB ({runGrowth:+0.0;-0.0}%), managed heap {Mb(managedAfterWarmup)} → {Mb(managedAfterRuns)} MiB"));
 
 // Part 2: session lifetimes (each opens its own backend: worker threads, packed weights, arenas).
 clock.Restart();

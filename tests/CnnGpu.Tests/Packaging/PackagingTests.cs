@@ -9,7 +9,7 @@ namespace CnnGpu.Tests.Packaging;
 
 /// <summary>
 /// <c>dotnet pack</c> makes the <c>cnngpu</c> .NET tool and the three library packages; the tool installs
-/// from the local folder into a temporary tool path and runs; a console app that references the library
+/// from the local folder into a temporary tool path and runs (<c>--version</c>, <c>classify</c> on a sample photo); a console app that references the library
 /// packages from that folder builds and runs the README's embedding example, word for word.
 /// </summary>
 [Trait("Category", "Packaging")]
@@ -86,10 +86,14 @@ public sealed partial class PackagingTests(LocalPackages packages, ITestOutputHe
             string prefix = packages.Version.Split('-')[0];
             Assert.Matches($"^{Regex.Escape(prefix)}", version.Stdout.Trim());
 
-            var summary = ExternalProcess.Run(cnngpu, ["summary", "tinynet"], LocalPackages.RepositoryRoot);
-            Assert.True(summary.Code == 0, summary.Stderr);
-            Assert.Contains("tinynet", summary.Stdout, StringComparison.Ordinal);
-            output.WriteLine($"installed cnngpu {version.Stdout.Trim()}");
+            // A sample photo through the installed tool: decoding (SkiaSharp's native library from the package), a session, top-K.
+            var classify = ExternalProcess.Run(cnngpu, ["classify", "samples/chelsea.png", "--model", "tinynet", "--top", "3", "--json"], LocalPackages.RepositoryRoot);
+            Assert.True(classify.Code == 0, classify.Stderr);
+            using var answer = System.Text.Json.JsonDocument.Parse(classify.Stdout);
+            var predictions = answer.RootElement[0].GetProperty("predictions");
+            Assert.Equal("samples/chelsea.png", answer.RootElement[0].GetProperty("image").GetString());
+            Assert.Equal(3, predictions.GetArrayLength());
+            output.WriteLine($"installed cnngpu {version.Stdout.Trim()}; classify: {classify.Stdout.Trim()}");
         }
         finally
         {

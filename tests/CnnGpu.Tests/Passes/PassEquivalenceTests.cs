@@ -7,10 +7,40 @@ using CnnGpu.Tests.Support;
 
 namespace CnnGpu.Tests.Passes;
 
-/// <summary>Every graph pass keeps every zoo network's logits within 1e-5 relative (reference backend, reduced input).</summary>
+/// <summary>
+/// Every graph pass keeps the logits of every distinct zoo architecture within 1e-5 relative (reference backend,
+/// reduced input). Deeper versions built from the same blocks as a shallower one (ResNet-101/152 of ResNet-50's
+/// bottlenecks, VGG-13/19 of VGG-11/16's stages, the SE variants of SE-ResNet-50's gate, …) add no pattern a pass
+/// could rewrite differently, only minutes on the reference backend, so they are left to the end-to-end tests.
+/// </summary>
 public sealed class PassEquivalenceTests
 {
-    public static TheoryData<string, int> Networks => ZooCases.ReducedInputs();
+    /// <summary>Same blocks as a network that stays in the list (named in the comment).</summary>
+    private static readonly HashSet<string> SameBlocksAsAnother =
+    [
+        "resnet101", "resnet152",               // resnet50
+        "se-resnet101", "se-resnet152",         // se-resnet50
+        "resnext101-32x4d", "se-resnext101",    // resnext50-32x4d, se-resnext50
+        "vgg13", "vgg19",                       // vgg11, vgg16
+        "se-inception-resnet-v2",               // inception-resnet-v2 + the SE gate of se-resnet50
+    ];
+
+    public static TheoryData<string, int> Networks
+    {
+        get
+        {
+            var data = new TheoryData<string, int>();
+            foreach (var row in ZooCases.ReducedInputs())
+            {
+                if (!SameBlocksAsAnother.Contains((string)row[0]))
+                {
+                    data.Add((string)row[0], (int)row[1]);
+                }
+            }
+
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Networks))]
