@@ -1,6 +1,5 @@
 using CnnGpu.Networks.Zoo;
 using CnnGpu.Runtime;
-using CnnGpu.Runtime.Backends;
 using CnnGpu.Runtime.Backends.Reference;
 using CnnGpu.Runtime.Execution;
 using CnnGpu.Runtime.Graph;
@@ -165,8 +164,7 @@ public sealed class InferenceSessionTests(IlgpuCpuFixture fixture)
     [Fact]
     public void Se_gate_runs_without_a_host_round_trip()
     {
-        using var inner = new ReferenceBackend();
-        using var counting = new CountingBackend(inner);
+        using var counting = new ProbeBackend();
         using var session = new InferenceSession(NetworkZoo.Build("se-resnet50", new NetworkOptions(32, Classes: 10)), new SessionOptions { SharedBackend = counting, MaxBatch = 1 });
         counting.Reset();
         session.Run(RandomData.Uniform(6, 0f, 1f, 1, 3, 32, 32));
@@ -182,71 +180,5 @@ public sealed class InferenceSessionTests(IlgpuCpuFixture fixture)
         using var executor = new Executor(TinyNet.Build(), backend);
         int withoutCopies = TinyNet.Build().Nodes.Count(n => n.Kind is not (OpKind.Flatten or OpKind.Dropout));
         Assert.Equal(withoutCopies, executor.LaunchCountFor(1));
-    }
-
-    /// <summary>Counts host↔device traffic and launches of a wrapped backend.</summary>
-    private sealed class CountingBackend(IBackend inner) : IBackend
-    {
-        public int Uploads { get; private set; }
-
-        public int Downloads { get; private set; }
-
-        public int Launches { get; private set; }
-
-        public string Name => inner.Name;
-
-        public string DeviceName => inner.DeviceName;
-
-        public AllocationCounter Allocations => inner.Allocations;
-
-        public void Reset() => (Uploads, Downloads, Launches) = (0, 0, 0);
-
-        public bool Supports(KernelRequest request, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason) => inner.Supports(request, out reason);
-
-        public IPreparedKernel Prepare(KernelRequest request, IConstantStore constants) => new Counted(this, inner.Prepare(request, constants));
-
-        public IPreparedKernel PrepareConversion(TensorShape shape, TensorLayout source, TensorLayout target) => new Counted(this, inner.PrepareConversion(shape, source, target));
-
-        public IDeviceBuffer Allocate(int length) => inner.Allocate(length);
-
-        public IDeviceBuffer Slice(IDeviceBuffer buffer, int offset, int length) => inner.Slice(buffer, offset, length);
-
-        public void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination)
-        {
-            Uploads++;
-            inner.Upload(source, destination);
-        }
-
-        public void Download(IDeviceBuffer source, Span<float> destination)
-        {
-            Downloads++;
-            inner.Download(source, destination);
-        }
-
-        public void Synchronize() => inner.Synchronize();
-
-        public void Dispose()
-        {
-        }
-
-        /// <summary>A prepared kernel whose launches are counted.</summary>
-        private sealed class Counted(CountingBackend owner, IPreparedKernel kernel) : IPreparedKernel
-        {
-            public string Algorithm => kernel.Algorithm;
-
-            public TensorLayout OutputLayout => kernel.OutputLayout;
-
-            public bool SupportsInPlace => kernel.SupportsInPlace;
-
-            public TensorLayout InputLayout(int index) => kernel.InputLayout(index);
-
-            public void Run(ReadOnlySpan<IDeviceBuffer?> inputs, IDeviceBuffer output)
-            {
-                owner.Launches++;
-                kernel.Run(inputs, output);
-            }
-
-            public void Dispose() => kernel.Dispose();
-        }
     }
 }

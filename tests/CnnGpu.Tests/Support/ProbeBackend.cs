@@ -7,8 +7,8 @@ using CnnGpu.Runtime.Tensors;
 namespace CnnGpu.Tests.Support;
 
 /// <summary>
-/// The scalar reference backend with instruments: how many kernel launches and copies ran at the same
-/// time at most (each launch lingers a little so overlaps show), and a node whose preparation fails.
+/// The scalar reference backend with instruments: launches and host↔device copies counted, how many of them
+/// ran at the same time at most (each launch lingers a little so overlaps show), and a node whose preparation fails.
 /// </summary>
 internal sealed class ProbeBackend : IBackend
 {
@@ -28,7 +28,23 @@ internal sealed class ProbeBackend : IBackend
     /// <summary>Launches so far.</summary>
     public int Launches => Volatile.Read(ref _launches);
 
+    /// <summary>Host-to-device copies so far.</summary>
+    public int Uploads => Volatile.Read(ref _uploads);
+
+    /// <summary>Device-to-host copies so far.</summary>
+    public int Downloads => Volatile.Read(ref _downloads);
+
     private int _launches;
+    private int _uploads;
+    private int _downloads;
+
+    /// <summary>Starts the launch and copy counts again.</summary>
+    public void Reset()
+    {
+        Volatile.Write(ref _launches, 0);
+        Volatile.Write(ref _uploads, 0);
+        Volatile.Write(ref _downloads, 0);
+    }
 
     public string Name => "probe";
 
@@ -56,6 +72,7 @@ internal sealed class ProbeBackend : IBackend
 
     public void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination)
     {
+        Interlocked.Increment(ref _uploads);
         Enter();
         try
         {
@@ -69,6 +86,7 @@ internal sealed class ProbeBackend : IBackend
 
     public void Download(IDeviceBuffer source, Span<float> destination)
     {
+        Interlocked.Increment(ref _downloads);
         Enter();
         try
         {
