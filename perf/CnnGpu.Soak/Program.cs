@@ -29,7 +29,9 @@ using (var session = new InferenceSession(graph, new SessionOptions { Backend = 
     int warmRuns = Math.Max(1, options.Runs / 20);
     RunThreads(session, warmRuns);
     (rssAfterWarmup, managedAfterWarmup) = Memory();
+    long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     RunThreads(session, options.Runs);
+    Console.WriteLine(Invariant($"managed allocation per run: {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)(options.Threads * options.Runs):F0} bytes; GC count gen0/1/2: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
     (rssAfterRuns, managedAfterRuns) = Memory();
 }
 
@@ -52,7 +54,7 @@ void RunThreads(InferenceSession session, int runs)
 
 double runSeconds = clock.Elapsed.TotalSeconds;
 double runGrowth = 100.0 * (rssAfterRuns - rssAfterWarmup) / rssAfterWarmup;
-Console.WriteLine(Invariant($"runs: {options.Threads * options.Runs} (after {options.Threads}×{Math.Max(1, options.Runs / 20)} warm-up) in {runSeconds:F0} s, {mismatches} outputs differ from the sequential runs; RSS {Mb(rssAfterWarmup)} → {Mb(rssAfterRuns)} MiB ({runGrowth:+0.0;-0.0}%), managed heap {Mb(managedAfterWarmup)} → {Mb(managedAfterRuns)} MiB"));
+Console.WriteLine(Invariant($"runs: {options.Threads * options.Runs} (after {options.Threads}×{Math.Max(1, options.Runs / 20)} warm-up) in {runSeconds:F0} s, {mismatches} outputs differ from the sequential runs; RSS {Mb(rssAfterWarmup)} → {Mb(rssAfterRuns)} MiB ({runGrowth:+0.0;-0.0}%), managed heap {Mb(managedAfterWarmup)} → {Mb(managedAfterRuns)} MiB (GC committed {Mb(GC.GetGCMemoryInfo().TotalCommittedBytes)} MiB)"));
 
 // Part 2: session lifetimes (each opens its own backend: worker threads, packed weights, arenas).
 clock.Restart();
