@@ -58,7 +58,7 @@ Console.WriteLine(Invariant($"runs: {options.Threads * options.Runs} (after {opt
 
 // Part 2: session lifetimes (each opens its own backend: worker threads, packed weights, arenas).
 clock.Restart();
-long rssAtWarmCycle = 0, managedAtWarmCycle = 0;
+long rssAtWarmCycle = 0, managedAtWarmCycle = 0, committedAtWarmCycle = 0;
 var probe = inputs[0];
 int warmCycle = Math.Min(100, options.Cycles / 10);
 for (int cycle = 1; cycle <= options.Cycles; cycle++)
@@ -74,13 +74,14 @@ for (int cycle = 1; cycle <= options.Cycles; cycle++)
     if (cycle == warmCycle)
     {
         (rssAtWarmCycle, managedAtWarmCycle) = Memory();
+        committedAtWarmCycle = GC.GetGCMemoryInfo().TotalCommittedBytes;
     }
 }
 
 var (rssAfterCycles, managedAfterCycles) = Memory();
 double cycleSeconds = clock.Elapsed.TotalSeconds;
 double cycleGrowth = 100.0 * (rssAfterCycles - rssAtWarmCycle) / rssAtWarmCycle;
-Console.WriteLine(Invariant($"cycles: {options.Cycles} in {cycleSeconds:F0} s; RSS at cycle {warmCycle} {Mb(rssAtWarmCycle)} MiB → {Mb(rssAfterCycles)} MiB ({cycleGrowth:+0.0;-0.0}%), managed heap {Mb(managedAtWarmCycle)} → {Mb(managedAfterCycles)} MiB (GC committed {Mb(GC.GetGCMemoryInfo().TotalCommittedBytes)} MiB); threads now {Process.GetCurrentProcess().Threads.Count}"));
+Console.WriteLine(Invariant($"cycles: {options.Cycles} in {cycleSeconds:F0} s; RSS at cycle {warmCycle} {Mb(rssAtWarmCycle)} MiB → {Mb(rssAfterCycles)} MiB ({cycleGrowth:+0.0;-0.0}%), managed heap {Mb(managedAtWarmCycle)} → {Mb(managedAfterCycles)} MiB, GC committed {Mb(committedAtWarmCycle)} → {Mb(GC.GetGCMemoryInfo().TotalCommittedBytes)} MiB, native (RSS − GC committed) {Mb(rssAtWarmCycle - committedAtWarmCycle)} → {Mb(rssAfterCycles - GC.GetGCMemoryInfo().TotalCommittedBytes)} MiB; threads now {Process.GetCurrentProcess().Threads.Count}"));
 
 var result = new
 {
