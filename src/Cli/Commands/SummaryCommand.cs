@@ -93,7 +93,13 @@ internal static class SummaryCommand
         if (list || network is null)
         {
             ZooList.Render(console);
-            return network is null && !list ? 1 : 0;
+            if (network is null && !list)
+            {
+                // The list helps; the command line still lacked its network: a usage error, like every command's.
+                return CliErrors.Fail(error, "summary", "name a network from the list above, an ONNX file, or give --list.", ExitCodes.Usage);
+            }
+
+            return 0;
         }
 
         if (Misuse(network, input, strideOnFirst1x1, plan, backend, batch) is { } usage)

@@ -33,6 +33,17 @@ public sealed class SummaryCommandTests
     }
 
     [Fact]
+    public void No_network_lists_the_zoo_and_is_a_usage_error()
+    {
+        var (console, writer) = TestConsoles.Create(80);
+        var error = new StringWriter();
+        Assert.Equal(2, SummaryCommand.Run(console, null, null, false, false, list: false, error: error));
+        Assert.Contains("resnet50", writer.ToString(), StringComparison.Ordinal);
+        Assert.Single(Cli.Lines(error.ToString()));
+        Assert.Contains("name a network", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Json_has_the_documented_fields_with_lowercase_ops()
     {
         var report = ComplexityAnalyzer.Analyze(NetworkZoo.Build("se-resnet50", new NetworkOptions(Weights: Runtime.Graph.WeightInitializer.ShapesOnly)));
