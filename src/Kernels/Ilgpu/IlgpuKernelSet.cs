@@ -1,3 +1,5 @@
+using System.Reflection;
+using CnnGpu.Kernels.Ilgpu.Tiles;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -8,9 +10,9 @@ namespace CnnGpu.Kernels.Ilgpu;
 /// CPU simulator), with one launch method per op.
 /// </summary>
 /// <remarks>
-/// <para>Launches are asynchronous on the accelerator's default stream; nothing here synchronises, so the
-/// caller calls <see cref="Accelerator.Synchronize"/> before reading results. Operand views are NCHW,
-/// dense, and must belong to this accelerator. A launch whose output is empty does nothing.</para>
+/// <para>Launches are asynchronous on <see cref="Stream"/>; nothing here synchronises, so the caller waits on
+/// the stream before reading results. Operand views are NCHW, dense, and must belong to this accelerator. A
+/// launch whose output is empty does nothing.</para>
 /// <para><b>Bias convention.</b> When a geometry's <c>HasBias</c> is false the bias argument is never read
 /// and may be <see cref="ArrayView{T}.Empty"/> (or any view): the launcher passes the output view in its
 /// place, so no empty or foreign buffer ever reaches the device.</para>
@@ -20,47 +22,55 @@ namespace CnnGpu.Kernels.Ilgpu;
 /// <para>Transcendentals (softmax, sigmoid, LRN's power) are built on <c>exp2</c>/<c>log2</c>, which every
 /// backend lowers natively, so the context needs neither LibDevice nor ILGPU.Algorithms.</para>
 /// </remarks>
-public sealed class IlgpuKernelSet
+public sealed class IlgpuKernelSet : IDisposable
 {
     private const int PreferredGroupSize = 256;
 
     /// <summary>Products with fewer rows or columns than this take the thin (one thread per output) GEMM.</summary>
     private const int ThinGemmLimit = 8;
 
-    // K depth per shared-memory stage. 16 is the usual GPU choice (8 KiB of shared memory at T = 16);
-    // the CPU simulator pays an OS-level barrier per stage, so it stages 64 (measured 2-4x faster).
-    private const int GpuGemmSliceK = 16;
-    private const int CpuGemmSliceK = 64;
+    /// <summary>Convolutions with fewer output channels per group than this run the direct kernel (a tile row of 64 would be mostly padding).</summary>
+    private const int ImplicitGemmMinChannels = 8;
 
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvGeometry> conv;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry, int> gemm;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry> gemmThin;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, PoolGeometry> maxPool;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, PoolGeometry> avgPool;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> globalAvgPool;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, LrnGeometry> lrn;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry, float> batchNorm;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> relu;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> sigmoid;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ChannelGeometry> softmax;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> add;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry> channelScale;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConcatSlice> concatInto;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> copy;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, float, float> clip;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, float> scale;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ChannelGather> channelGather;
+    private static readonly int[] CandidateTileSides = [16, 8];
+
+    private readonly List<MethodInfo> _kernels = [];
+
+    // The tiled kernel's table operand when the B operand has none: ILGPU is never handed an empty view.
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _noTable;
+
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvGeometry> conv;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PackedFilters, Im2ColInput, ConvOutput, TileExtent> convTiled;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PackedFilters, PointwiseInput, ConvOutput, TileExtent> convPointwiseTiled;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, StridedOperand, StridedOperand, StridedOutput, TileExtent> gemmTiled;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry> gemmThin;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, PoolGeometry> maxPool;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, PoolGeometry> avgPool;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, int> globalAvgPool;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, LrnGeometry> lrn;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry, float> batchNorm;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int> relu;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int> sigmoid;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ChannelGeometry> softmax;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> add;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry> channelScale;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ConcatSlice> concatInto;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int> copy;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, float, float> clip;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, float> scale;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ChannelGather> channelGather;
 
     private readonly int groupSize;
     private readonly int maxGroups;
-    private readonly int maxGemmGroups;
 
     /// <summary>Compiles every kernel for <paramref name="accelerator"/> (the expensive step; do it once).</summary>
     /// <param name="accelerator">The device the kernels run on; it must outlive this set.</param>
-    public IlgpuKernelSet(Accelerator accelerator)
+    /// <param name="stream">The stream every launch goes to (the accelerator's default stream when null); it must outlive this set.</param>
+    public IlgpuKernelSet(Accelerator accelerator, AcceleratorStream? stream = null)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         Accelerator = accelerator;
+        Stream = stream ?? accelerator.DefaultStream;
 
         int maxGroup = accelerator.MaxNumThreadsPerGroup;
         int warp = Math.Max(1, accelerator.WarpSize);
@@ -69,77 +79,80 @@ public sealed class IlgpuKernelSet
         int perMultiprocessor = Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / groupSize);
         maxGroups = Math.Max(1, accelerator.NumMultiprocessors * perMultiprocessor);
 
-        int tile = 16;
-        while (tile > 1 && tile * tile > maxGroup)
-        {
-            tile /= 2;
-        }
+        // Tile sides whose T×T group and shared memory the device allows: 16 (128×128 tiles), 8 (64×64).
+        TileSides = [.. CandidateTileSides.Where(t => t * t <= maxGroup && 4L * TileGemmKernel.SharedFloats(t) <= accelerator.MaxSharedMemoryPerGroup)];
 
-        GemmThreadsPerSide = tile;
-        maxGemmGroups = Math.Max(1, accelerator.NumMultiprocessors * Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / (tile * tile)));
-        GemmSliceK = accelerator.AcceleratorType == AcceleratorType.CPU ? CpuGemmSliceK : Math.Max(tile, GpuGemmSliceK);
-
-        conv = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvGeometry>(ConvolutionKernels.Direct);
-        gemmThin = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry>(GemmKernels.Thin);
-        gemm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmGeometry, int>(GemmKernels.Tiled);
-        maxPool = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, PoolGeometry>(PoolingKernels.MaxPool);
-        avgPool = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, PoolGeometry>(PoolingKernels.AvgPool);
-        globalAvgPool = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(PoolingKernels.GlobalAvgPool);
-        lrn = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, LrnGeometry>(NormalizationKernels.Lrn);
-        batchNorm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry, float>(NormalizationKernels.BatchNorm);
-        relu = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Relu);
-        sigmoid = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Sigmoid);
-        softmax = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ChannelGeometry>(ActivationKernels.Softmax);
-        add = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(ElementwiseKernels.Add);
-        channelScale = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelGeometry>(ElementwiseKernels.ChannelScale);
-        concatInto = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ConcatSlice>(ElementwiseKernels.ConcatInto);
-        copy = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ElementwiseKernels.Copy);
-        clip = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float, float>(ChannelKernels.Clip);
-        scale = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float>(ChannelKernels.Scale);
-        channelGather = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ChannelGather>(ChannelKernels.Gather);
+        _noTable = accelerator.Allocate1D<int>(1);
+        Load(out conv, ConvolutionKernels.Direct);
+        Load(out convTiled, TileGemmKernel.Run<PackedFilters, int, Im2ColInput, WindowSite, ConvOutput, int>);
+        Load(out convPointwiseTiled, TileGemmKernel.Run<PackedFilters, int, PointwiseInput, int, ConvOutput, int>);
+        Load(out gemmTiled, TileGemmKernel.Run<StridedOperand, int, StridedOperand, int, StridedOutput, StridedColumn>);
+        Load(out gemmThin, GemmKernels.Thin);
+        Load(out maxPool, PoolingKernels.MaxPool);
+        Load(out avgPool, PoolingKernels.AvgPool);
+        Load(out globalAvgPool, PoolingKernels.GlobalAvgPool);
+        Load(out lrn, NormalizationKernels.Lrn);
+        Load(out batchNorm, NormalizationKernels.BatchNorm);
+        Load(out relu, ActivationKernels.Relu);
+        Load(out sigmoid, ActivationKernels.Sigmoid);
+        Load(out softmax, ActivationKernels.Softmax);
+        Load(out add, ElementwiseKernels.Add);
+        Load(out channelScale, ElementwiseKernels.ChannelScale);
+        Load(out concatInto, ElementwiseKernels.ConcatInto);
+        Load(out copy, ElementwiseKernels.Copy);
+        Load(out clip, ChannelKernels.Clip);
+        Load(out scale, ChannelKernels.Scale);
+        Load(out channelGather, ChannelKernels.Gather);
     }
 
     /// <summary>The accelerator the kernels were compiled for.</summary>
     public Accelerator Accelerator { get; }
 
-    /// <summary>GEMM group side T (a T×T group computes a 4T×4T block of C): 16 where the device allows 256 threads per group, else the largest power of two that fits.</summary>
-    public int GemmThreadsPerSide { get; }
-
-    /// <summary>Side of the block of C one GEMM thread group computes (<c>4·T</c>).</summary>
-    public int GemmBlock => GemmKernels.MicroTile * GemmThreadsPerSide;
-
-    /// <summary>GEMM K depth staged in shared memory per barrier pair: 16 on GPUs, 64 on the CPU simulator (a multiple of <see cref="GemmThreadsPerSide"/>).</summary>
-    public int GemmSliceK { get; }
+    /// <summary>The stream every launch is queued on.</summary>
+    public AcceleratorStream Stream { get; }
 
     /// <summary>
-    /// 2-D convolution <c>y = conv(x, w) + bias</c>. Pointwise convolutions
-    /// (<see cref="ConvGeometry.IsPointwise"/>) run as the tiled GEMM of
-    /// <see cref="GemmGeometry.ForPointwiseConv"/>; everything else runs the direct kernel.
+    /// Every kernel method this set compiled, generic instantiations included: what an offline compile for
+    /// another target (PTX, OpenCL C) must cover so that no device-only failure hides until a device appears.
     /// </summary>
-    /// <param name="x">Input <c>[N, C, H, W]</c>.</param>
-    /// <param name="w">Filters <c>[K, C/groups, KH, KW]</c>.</param>
-    /// <param name="bias">Bias <c>[K]</c>; ignored (may be empty) unless <see cref="ConvGeometry.HasBias"/>.</param>
-    /// <param name="y">Output <c>[N, K, OH, OW]</c>; must not alias <paramref name="x"/>.</param>
-    /// <param name="g">Geometry.</param>
-    public void Conv2d(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y, in ConvGeometry g)
+    public IReadOnlyList<MethodInfo> Kernels => _kernels;
+
+    /// <summary>Group sides T the tiled kernels may use on this device (a T×T group computes an 8T×8T tile), largest first.</summary>
+    public IReadOnlyList<int> TileSides { get; }
+
+    /// <summary>Whether <see cref="Gemm"/> takes the thin (one thread per output) kernel for <paramref name="g"/>.</summary>
+    /// <param name="g">Shapes and strides.</param>
+    public static bool IsThin(in GemmGeometry g) => g.M < ThinGemmLimit || g.N < ThinGemmLimit;
+
+    /// <summary>Whether the implicit-GEMM convolution suits <paramref name="g"/>: not depthwise, at least 8 output channels per group, a device that runs tiles.</summary>
+    /// <param name="g">The convolution.</param>
+    public bool SuitsImplicitGemm(in ConvGeometry g) =>
+        TileSides.Count > 0 && !g.IsDepthwise && g.OutChannelsPerGroup >= ImplicitGemmMinChannels;
+
+    /// <summary>
+    /// The tile side for an <paramref name="m"/>×<paramref name="n"/> product over <paramref name="slices"/> slices on this
+    /// device: 128×128 tiles when there are at least as many of them as multiprocessors (every multiprocessor busy)
+    /// and the rows fill more than half a tile, else 64×64 tiles, which give four times as many groups.
+    /// </summary>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="slices">Independent products.</param>
+    /// <returns>The group side T (0 when the device runs no tiles).</returns>
+    public int ChooseTileSide(int m, int n, int slices)
     {
-        if (g.OutputLength == 0)
+        if (TileSides.Count == 0)
         {
-            return;
+            return 0;
         }
 
-        RequireConv(x, w, bias, y, g);
-        if (g.IsPointwise)
-        {
-            var pointwise = GemmGeometry.ForPointwiseConv(g);
-            Gemm(w, x, bias, y, pointwise);
-            return;
-        }
-
-        conv(LinearConfig(g.OutputLength), x, w, g.HasBias ? bias : y, y, g);
+        int largest = TileSides[0];
+        int side = TileGemmKernel.MicroTile * largest;
+        long tiles = (long)((m + side - 1) / side) * ((n + side - 1) / side) * slices;
+        bool fills = tiles >= Accelerator.NumMultiprocessors && m > side / 2;
+        return fills || TileSides.Count == 1 ? largest : TileSides[^1];
     }
 
-    /// <summary>The direct convolution (one thread per output), whatever the geometry: the path tests force to check it on pointwise shapes too.</summary>
+    /// <summary>The direct convolution (one thread per output), whatever the geometry: depthwise and few-channel groups take it.</summary>
     /// <param name="x">Input <c>[N, C, H, W]</c>.</param>
     /// <param name="w">Filters <c>[K, C/groups, KH, KW]</c>.</param>
     /// <param name="bias">Bias <c>[K]</c>; ignored unless <see cref="ConvGeometry.HasBias"/>.</param>
@@ -153,17 +166,62 @@ public sealed class IlgpuKernelSet
         }
 
         RequireConv(x, w, bias, y, g);
-        conv(LinearConfig(g.OutputLength), x, w, g.HasBias ? bias : y, y, g);
+        conv(Stream, LinearConfig(g.OutputLength), x, w, g.HasBias ? bias : y, y, g);
     }
 
-    /// <summary>Whether <see cref="Gemm"/> takes the thin (one thread per output) kernel for <paramref name="g"/>.</summary>
-    /// <param name="g">Shapes and strides.</param>
-    public static bool IsThin(in GemmGeometry g) => g.M < ThinGemmLimit || g.N < ThinGemmLimit;
+    /// <summary>
+    /// The implicit-GEMM convolution (<see cref="TileGemmKernel"/>): filters from their packed copy, input taps
+    /// through the im2col table, bias, an optional residual sum and the activation in the store.
+    /// </summary>
+    /// <param name="x">Input <c>[N, C, H, W]</c>.</param>
+    /// <param name="packedFilters">The filters as <see cref="ImplicitGemmConv.PackWeights"/> arranged them.</param>
+    /// <param name="table">The node's <see cref="ImplicitGemmConv.Im2ColTable"/> (unused, any view, for pointwise convolutions).</param>
+    /// <param name="bias">Bias <c>[K]</c>; ignored unless <see cref="ConvGeometry.HasBias"/>.</param>
+    /// <param name="residual">Added before the activation when not null: the fused skip connection, shaped like <paramref name="y"/>.</param>
+    /// <param name="y">Output <c>[N, K, OH, OW]</c>; must not alias <paramref name="x"/> (it may be <paramref name="residual"/>).</param>
+    /// <param name="g">Geometry.</param>
+    /// <param name="tileSide">The group side T, one of <see cref="TileSides"/>.</param>
+    public void ConvImplicitGemm(
+        ArrayView<float> x, ArrayView<float> packedFilters, ArrayView<int> table, ArrayView<float> bias, ArrayView<float>? residual,
+        ArrayView<float> y, in ConvGeometry g, int tileSide)
+    {
+        if (g.OutputLength == 0)
+        {
+            return;
+        }
+
+        RequireConv(x, packedFilters, bias, y, g);
+        if (residual is { } r)
+        {
+            Require(r, g.OutputLength, "Conv2d", nameof(residual));
+        }
+
+        var extent = new TileExtent(ImplicitGemmConv.M(g), ImplicitGemmConv.N(g), ImplicitGemmConv.K(g), g.Groups);
+        var filters = new PackedFilters(extent.M, extent.K);
+        var output = new ConvOutput(
+            g.OutChannels, g.OutChannelsPerGroup, g.OutHeight * g.OutWidth,
+            g.HasBias ? 1 : 0, residual is null ? 0 : 1, g.FuseRelu ? 1 : 0, g.FuseRelu6 ? 1 : 0);
+        var config = TileConfig(extent, tileSide);
+        var biasView = g.HasBias ? bias : y;
+        var residualView = residual ?? y;
+        if (g.IsPointwise)
+        {
+            var input = new PointwiseInput(g.InChannels, g.InChannelsPerGroup, g.InHeight * g.InWidth);
+            convPointwiseTiled(Stream, config, packedFilters, x, table, biasView, residualView, y, filters, input, output, extent);
+            return;
+        }
+
+        Require(table, 2L * extent.K, "Conv2d", nameof(table));
+        var im2col = new Im2ColInput(
+            g.InChannels, g.InChannelsPerGroup, g.InHeight, g.InWidth, g.OutHeight, g.OutWidth,
+            g.StrideH, g.StrideW, g.PadTop, g.PadLeft);
+        convTiled(Stream, config, packedFilters, x, table, biasView, residualView, y, filters, im2col, output, extent);
+    }
 
     /// <summary>
     /// Strided, batched, grouped matrix product <c>C = A·B (+ bias)</c> (a fully connected layer is
-    /// <see cref="GemmGeometry.ForFullyConnected"/>), shared-memory tiled; any M, N, K. Thin products (fewer than 8 rows or
-    /// columns, e.g. a batch-1 fully connected layer) take a one-thread-per-output kernel instead.
+    /// <see cref="GemmGeometry.ForFullyConnected"/>), by shape: thin products (fewer than 8 rows or columns, e.g. a
+    /// batch-1 fully connected layer) take the one-thread-per-output kernel, others the tiled one.
     /// </summary>
     /// <param name="a">Operand A.</param>
     /// <param name="b">Operand B.</param>
@@ -172,13 +230,13 @@ public sealed class IlgpuKernelSet
     /// <param name="g">Shapes and strides (non-negative).</param>
     public void Gemm(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, in GemmGeometry g)
     {
-        if (IsThin(g))
+        if (IsThin(g) || TileSides.Count == 0)
         {
             GemmThin(a, b, bias, c, g);
             return;
         }
 
-        GemmTiled(a, b, bias, c, g);
+        GemmTiled(a, b, bias, c, g, ChooseTileSide(g.M, g.N, g.BatchCount * g.GroupCount));
     }
 
     /// <summary>The one-thread-per-output product (what <see cref="Gemm"/> takes for thin shapes), for any shape.</summary>
@@ -192,17 +250,18 @@ public sealed class IlgpuKernelSet
         if (g.M > 0 && g.N > 0 && g.BatchCount > 0 && g.GroupCount > 0)
         {
             RequireGemm(a, b, bias, c, g);
-            gemmThin(LinearConfig(g.M * g.N * g.BatchCount * g.GroupCount), a, b, g.HasBias ? bias : c, c, g);
+            gemmThin(Stream, LinearConfig(g.M * g.N * g.BatchCount * g.GroupCount), a, b, g.HasBias ? bias : c, c, g);
         }
     }
 
-    /// <summary>The shared-memory tiled product (what <see cref="Gemm"/> takes for wide shapes), for any shape.</summary>
+    /// <summary>The tiled product (<see cref="TileGemmKernel"/> with strided operands), for any shape.</summary>
     /// <param name="a">Operand A.</param>
     /// <param name="b">Operand B.</param>
     /// <param name="bias">Bias terms; ignored unless <see cref="GemmGeometry.HasBias"/>.</param>
     /// <param name="c">Result; must not alias A or B.</param>
     /// <param name="g">Shapes and strides.</param>
-    public void GemmTiled(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, in GemmGeometry g)
+    /// <param name="tileSide">The group side T, one of <see cref="TileSides"/>.</param>
+    public void GemmTiled(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, in GemmGeometry g, int tileSide)
     {
         if (g.M <= 0 || g.N <= 0 || g.BatchCount <= 0 || g.GroupCount <= 0)
         {
@@ -210,14 +269,10 @@ public sealed class IlgpuKernelSet
         }
 
         RequireGemm(a, b, bias, c, g);
-        int t = GemmThreadsPerSide;
-        int block = GemmKernels.MicroTile * t;
-        long tiles = (long)((g.N + block - 1) / block) * ((g.M + block - 1) / block) * g.BatchCount * g.GroupCount;
-        var config = new KernelConfig(
-            new Index2D((int)Math.Min(tiles, maxGemmGroups), 1),
-            new Index2D(t, t),
-            SharedMemoryConfig.RequestDynamic<float>(GemmKernels.SharedFloats(t, GemmSliceK)));
-        gemm(config, a, b, g.HasBias ? bias : c, c, g, GemmSliceK);
+        var extent = new TileExtent(g.M, g.N, g.K, g.BatchCount * g.GroupCount);
+        gemmTiled(
+            Stream, TileConfig(extent, tileSide), a, b, _noTable.View, g.HasBias ? bias : c, c, c,
+            StridedOperand.A(g), StridedOperand.B(g), new StridedOutput(g), extent);
     }
 
     /// <summary>Max pooling; padding never wins.</summary>
@@ -228,7 +283,7 @@ public sealed class IlgpuKernelSet
     {
         if (RequirePool(x, y, g, "MaxPool"))
         {
-            maxPool(LinearConfig(g.OutputLength), x, y, g);
+            maxPool(Stream, LinearConfig(g.OutputLength), x, y, g);
         }
     }
 
@@ -240,7 +295,7 @@ public sealed class IlgpuKernelSet
     {
         if (RequirePool(x, y, g, "AvgPool"))
         {
-            avgPool(LinearConfig(g.OutputLength), x, y, g);
+            avgPool(Stream, LinearConfig(g.OutputLength), x, y, g);
         }
     }
 
@@ -263,7 +318,7 @@ public sealed class IlgpuKernelSet
 
         Require(x, (long)planes * spatial, "GlobalAvgPool", nameof(x));
         Require(y, planes, "GlobalAvgPool", nameof(y));
-        globalAvgPool(LinearConfig(planes), x, y, planes, spatial);
+        globalAvgPool(Stream, LinearConfig(planes), x, y, planes, spatial);
     }
 
     /// <summary>Local response normalisation across channels (ONNX).</summary>
@@ -279,7 +334,7 @@ public sealed class IlgpuKernelSet
 
         Require(x, g.Length, "Lrn", nameof(x));
         Require(y, g.Length, "Lrn", nameof(y));
-        lrn(LinearConfig(g.Length), x, y, g);
+        lrn(Stream, LinearConfig(g.Length), x, y, g);
     }
 
     /// <summary>Inference batch norm <c>y = scale·(x − mean)/√(var + ε) + bias</c> per channel.</summary>
@@ -306,7 +361,7 @@ public sealed class IlgpuKernelSet
         Require(bias, g.Channels, "BatchNorm", nameof(bias));
         Require(mean, g.Channels, "BatchNorm", nameof(mean));
         Require(variance, g.Channels, "BatchNorm", nameof(variance));
-        batchNorm(LinearConfig(g.Length), x, scale, bias, mean, variance, y, g, epsilon);
+        batchNorm(Stream, LinearConfig(g.Length), x, scale, bias, mean, variance, y, g, epsilon);
     }
 
     /// <summary><c>y = max(x, 0)</c> over the first <paramref name="length"/> elements.</summary>
@@ -336,7 +391,7 @@ public sealed class IlgpuKernelSet
 
         Require(x, g.Length, "Softmax", nameof(x));
         Require(y, g.Length, "Softmax", nameof(y));
-        softmax(LinearConfig((long)g.Outer * g.Inner), x, y, g);
+        softmax(Stream, LinearConfig((long)g.Outer * g.Inner), x, y, g);
     }
 
     /// <summary><c>y = a + b</c> over the first <paramref name="length"/> elements.</summary>
@@ -363,7 +418,7 @@ public sealed class IlgpuKernelSet
 
         Require(b, bn, "Add", nameof(b));
         Require(y, n, "Add", nameof(y));
-        add(LinearConfig(n), a, b, y, n, fuseRelu ? 1 : 0, bn);
+        add(Stream, LinearConfig(n), a, b, y, n, fuseRelu ? 1 : 0, bn);
     }
 
     /// <summary>SE gating <c>y[n,c,h,w] = x[n,c,h,w]·s[n,c]</c>.</summary>
@@ -381,7 +436,7 @@ public sealed class IlgpuKernelSet
         Require(x, g.Length, "ChannelScale", nameof(x));
         Require(scale, (long)g.Outer * g.Channels, "ChannelScale", nameof(scale));
         Require(y, g.Length, "ChannelScale", nameof(y));
-        channelScale(LinearConfig(g.Length), x, scale, y, g);
+        channelScale(Stream, LinearConfig(g.Length), x, scale, y, g);
     }
 
     /// <summary>Copies one concat input into its channel range of the whole output.</summary>
@@ -402,7 +457,7 @@ public sealed class IlgpuKernelSet
 
         Require(x, slice.Length, "ConcatInto", nameof(x));
         Require(y, (long)slice.Batch * slice.DestinationChannels * slice.Spatial, "ConcatInto", nameof(y));
-        concatInto(LinearConfig(slice.Length), x, y, slice);
+        concatInto(Stream, LinearConfig(slice.Length), x, y, slice);
     }
 
     /// <summary><c>y = x</c> over the first <paramref name="length"/> elements.</summary>
@@ -424,7 +479,7 @@ public sealed class IlgpuKernelSet
         {
             Require(x, length, "Clip", nameof(x));
             Require(y, length, "Clip", nameof(y));
-            clip(LinearConfig(length), x, y, length, min, max);
+            clip(Stream, LinearConfig(length), x, y, length, min, max);
         }
     }
 
@@ -439,7 +494,7 @@ public sealed class IlgpuKernelSet
         {
             Require(x, length, "Scale", nameof(x));
             Require(y, length, "Scale", nameof(y));
-            scale(LinearConfig(length), x, y, length, factor);
+            scale(Stream, LinearConfig(length), x, y, length, factor);
         }
     }
 
@@ -456,7 +511,7 @@ public sealed class IlgpuKernelSet
 
         Require(x, (long)g.Batch * g.InChannels * g.Spatial, "ChannelGather", nameof(x));
         Require(y, g.Length, "ChannelGather", nameof(y));
-        channelGather(LinearConfig(g.Length), x, y, g);
+        channelGather(Stream, LinearConfig(g.Length), x, y, g);
     }
 
     private static void RequireGemm(ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, ArrayView<float> c, in GemmGeometry g)
@@ -490,7 +545,7 @@ public sealed class IlgpuKernelSet
         }
     }
 
-    private void Unary(Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> kernel, ArrayView<float> x, ArrayView<float> y, int length, string op)
+    private void Unary(Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int> kernel, ArrayView<float> x, ArrayView<float> y, int length, string op)
     {
         int n = length < 0 ? checked((int)y.Length) : length;
         if (n == 0)
@@ -500,7 +555,7 @@ public sealed class IlgpuKernelSet
 
         Require(x, n, op, nameof(x));
         Require(y, n, op, nameof(y));
-        kernel(LinearConfig(n), x, y, n);
+        kernel(Stream, LinearConfig(n), x, y, n);
     }
 
     private static bool RequirePool(ArrayView<float> x, ArrayView<float> y, in PoolGeometry g, string op)
@@ -515,6 +570,32 @@ public sealed class IlgpuKernelSet
         return true;
     }
 
+    /// <summary>Releases the set's own device memory (the kernels belong to the accelerator).</summary>
+    public void Dispose() => _noTable.Dispose();
+
+    private void Load<TLauncher>(out TLauncher launcher, Delegate kernel)
+        where TLauncher : Delegate
+    {
+        _kernels.Add(kernel.Method);
+        launcher = Accelerator.LoadKernel<TLauncher>(kernel.Method);
+    }
+
+    private KernelConfig TileConfig(in TileExtent extent, int tileSide)
+    {
+        if (!TileSides.Contains(tileSide))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tileSide), tileSide, $"This device runs tiles with group sides {string.Join(", ", TileSides)}.");
+        }
+
+        int side = TileGemmKernel.MicroTile * tileSide;
+        long tiles = (long)((extent.N + side - 1) / side) * ((extent.M + side - 1) / side) * extent.Slices;
+        int resident = Accelerator.NumMultiprocessors * Math.Max(1, Accelerator.MaxNumThreadsPerMultiprocessor / (tileSide * tileSide));
+        return new KernelConfig(
+            new Index2D((int)Math.Max(1, Math.Min(tiles, resident)), 1),
+            new Index2D(tileSide, tileSide),
+            SharedMemoryConfig.RequestDynamic<float>(TileGemmKernel.SharedFloats(tileSide)));
+    }
+
     private KernelConfig LinearConfig(long work)
     {
         long groups = Math.Min((work + groupSize - 1) / groupSize, maxGroups);
@@ -524,7 +605,8 @@ public sealed class IlgpuKernelSet
     private static long MaxOffset(int d0, int s0, int d1, int s1, int d2, int s2, int d3, int s3) =>
         ((long)(d0 - 1) * s0) + ((long)(d1 - 1) * s1) + ((long)(d2 - 1) * s2) + ((long)(d3 - 1) * s3);
 
-    private static void Require(ArrayView<float> view, long elements, string op, string name)
+    private static void Require<T>(ArrayView<T> view, long elements, string op, string name)
+        where T : unmanaged
     {
         if (view.Length < elements)
         {

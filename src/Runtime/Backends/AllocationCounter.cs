@@ -5,6 +5,10 @@ public sealed class AllocationCounter
 {
     private long _bytes;
     private long _buffers;
+    private long _allocations;
+
+    /// <summary>Allocations made since the backend opened, released ones included (a steady state adds none).</summary>
+    public long TotalAllocations => Interlocked.Read(ref _allocations);
 
     /// <summary>Bytes currently allocated.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
@@ -14,6 +18,7 @@ public sealed class AllocationCounter
 
     internal void Allocated(long bytes)
     {
+        Interlocked.Increment(ref _allocations);
         Interlocked.Add(ref _bytes, bytes);
         Interlocked.Increment(ref _buffers);
     }

@@ -14,7 +14,8 @@ namespace CnnGpu.Runtime.Backends;
 /// <summary>
 /// Lists devices and opens backends by name: <c>auto</c> (CUDA &gt; OpenCL &gt; SIMD CPU),
 /// <c>reference</c>, <c>cpu</c> (<c>cpu:512</c>, <c>cpu:256</c>, <c>cpu:128</c> force a vector width),
-/// <c>ilgpu-cpu</c>, <c>cuda[:index]</c>, <c>opencl[:index]</c>.
+/// <c>ilgpu-cpu</c> (<c>ilgpu-cpu:256</c> simulates groups of up to 256 threads, the size of the GPU tiles),
+/// <c>cuda[:index]</c>, <c>opencl[:index]</c>.
 /// </summary>
 public static class BackendFactory
 {
@@ -68,7 +69,7 @@ public static class BackendFactory
         return kindName switch
         {
             ReferenceBackend.BackendName => new ReferenceBackend(),
-            "ilgpu-cpu" => OpenIlgpu(DeviceKind.IlgpuCpu, 0),
+            "ilgpu-cpu" => OpenIlgpu(DeviceKind.IlgpuCpu, 0, index),
             "cuda" => OpenIlgpu(DeviceKind.Cuda, index),
             "opencl" => OpenIlgpu(DeviceKind.OpenCL, index),
             _ => throw new DeviceException($"Unknown backend '{name}'. Choose one of: {string.Join(", ", Names)} (cuda and opencl take an optional :index, cpu an optional :512, :256 or :128 vector width)."),
@@ -105,13 +106,13 @@ public static class BackendFactory
             : throw new DeviceException($"Device index in '{id}' is not a number.");
     }
 
-    private static IlgpuBackend OpenIlgpu(DeviceKind kind, int index)
+    private static IlgpuBackend OpenIlgpu(DeviceKind kind, int index, int simulatedGroup = 0)
     {
         string id = kind == DeviceKind.IlgpuCpu ? "ilgpu-cpu" : $"{KindPrefix(kind)}:{index}";
         Context? context = null;
         try
         {
-            context = CreateContext(kind);
+            context = CreateContext(kind, simulatedGroup);
             var devices = DevicesOf(context, kind);
             if (index >= devices.Count)
             {
@@ -201,11 +202,11 @@ public static class BackendFactory
         return string.Join(" / ", names.Take(2));
     }
 
-    private static Context CreateContext(DeviceKind kind) => kind switch
+    private static Context CreateContext(DeviceKind kind, int simulatedGroup = 0) => kind switch
     {
         DeviceKind.Cuda => Context.Create(b => b.Cuda()),
         DeviceKind.OpenCL => Context.Create(b => b.OpenCL()),
-        _ => Context.Create(b => b.CPU(IlgpuCpuConfig.CreateDevice())),
+        _ => Context.Create(b => b.CPU(IlgpuCpuConfig.CreateDevice(simulatedGroup))),
     };
 
     private static List<Device> DevicesOf(Context context, DeviceKind kind) => kind switch

@@ -67,4 +67,11 @@ public interface IBackend : IDisposable
 
     /// <summary>Waits until every launched kernel has finished.</summary>
     void Synchronize();
+
+    /// <summary>
+    /// Host staging for <paramref name="buffer"/> (a plan's input or output), reused across runs: queued copies
+    /// through page-locked memory on accelerators, direct copies on the CPU backends.
+    /// </summary>
+    /// <param name="buffer">A buffer of this backend, exactly the size of the values it carries.</param>
+    IHostStaging CreateStaging(IDeviceBuffer buffer) => new DirectStaging(this, buffer);
 }

@@ -23,20 +23,28 @@ public abstract class KernelBackend<TBuffer> : IBackend
         [OpKind.Conv2d] = (b, r, o) =>
         {
             var g = KernelGeometry.Conv(r);
-            string algorithm = b.Choose(r, b.ConvAlgorithm(g));
+            string algorithm = b.Choose(r, b.ConvAlgorithm(g, r.Inputs[1].IsConstant));
+            var bound = b.BindConv(algorithm, r, g, o.Store);
+            IDisposable[] owned = bound is null ? [] : [bound];
             if (r.Attributes is not Conv2dAttrs { Residual: true })
             {
-                return new PreparedLaunch(algorithm, (x, y) => b.Conv2d(algorithm, o.In(x, 0), o.In(x, 1), g.HasBias ? o.In(x, 2) : null, Cast(y), g));
+                return new PreparedLaunch(algorithm, (x, y) => b.Conv2d(algorithm, o.In(x, 0), o.In(x, 1), g.HasBias ? o.In(x, 2) : null, null, Cast(y), g, bound), false, owned);
             }
 
-            // A fused skip connection: the convolution, then the residual sum with the activation.
             int residual = r.Inputs.Length - 1, length = r.OutputShape.ElementCount;
+            if (b.FusesResidual(algorithm))
+            {
+                // The skip connection is summed in the convolution's own epilogue, before the activation.
+                return new PreparedLaunch(algorithm + "+residual", (x, y) => b.Conv2d(algorithm, o.In(x, 0), o.In(x, 1), g.HasBias ? o.In(x, 2) : null, o.In(x, residual), Cast(y), g, bound), false, owned);
+            }
+
+            // Otherwise the convolution, then the residual sum with the activation.
             var plain = g with { FuseRelu = false };
             return new PreparedLaunch(algorithm + "+residual", (x, y) =>
             {
-                b.Conv2d(algorithm, o.In(x, 0), o.In(x, 1), g.HasBias ? o.In(x, 2) : null, Cast(y), plain);
+                b.Conv2d(algorithm, o.In(x, 0), o.In(x, 1), g.HasBias ? o.In(x, 2) : null, null, Cast(y), plain, bound);
                 b.Add(Cast(y), o.In(x, residual), Cast(y), length, length, g.FuseRelu);
-            });
+            }, false, owned);
         },
         [OpKind.FullyConnected] = (b, r, o) =>
         {
@@ -233,6 +241,20 @@ public abstract class KernelBackend<TBuffer> : IBackend
     }
 
     /// <inheritdoc/>
+    public IHostStaging CreateStaging(IDeviceBuffer buffer)
+    {
+        ThrowIfDisposed();
+        try
+        {
+            return CreateStagingCore(CastOwn(buffer));
+        }
+        catch (Exception e) when (e is OutOfMemoryException || IsDeviceFailure(e))
+        {
+            throw DeviceFailure($"Allocating {buffer.Length} floats of host staging", e);
+        }
+    }
+
+    /// <inheritdoc/>
     public void Synchronize()
     {
         ThrowIfDisposed();
@@ -277,6 +299,10 @@ public abstract class KernelBackend<TBuffer> : IBackend
     /// <summary>Waits until every launched kernel has finished.</summary>
     protected abstract void SynchronizeCore();
 
+    /// <summary>Host staging for one of this backend's buffers; direct copies unless overridden.</summary>
+    /// <param name="buffer">The buffer.</param>
+    protected virtual IHostStaging CreateStagingCore(TBuffer buffer) => new DirectStaging(this, buffer);
+
     /// <summary>
     /// Whether <paramref name="e"/>, thrown by a launch, a copy, an allocation or a wait, is a failure of the
     /// device or its runtime (reported as a <see cref="DeviceException"/> naming the device and the operation)
@@ -306,8 +332,23 @@ public abstract class KernelBackend<TBuffer> : IBackend
 
     /// <summary>The convolution algorithm this backend picks for <paramref name="g"/> (passed back to <see cref="Conv2d"/>).</summary>
     /// <param name="g">The geometry.</param>
+    /// <param name="constantFilters">Whether the filters are a constant (only then can they be prepacked).</param>
     /// <returns>Candidates, preferred first; a forced algorithm picks the first one it matches.</returns>
-    protected abstract IReadOnlyList<string> ConvAlgorithm(in ConvGeometry g);
+    protected abstract IReadOnlyList<string> ConvAlgorithm(in ConvGeometry g, bool constantFilters);
+
+    /// <summary>
+    /// What <paramref name="algorithm"/> precomputes for one convolution node at prepare time (packed filters, index
+    /// tables), handed back to every <see cref="Conv2d"/> launch of the node and disposed with it; none by default.
+    /// </summary>
+    /// <param name="algorithm">The chosen algorithm.</param>
+    /// <param name="request">The node (its filters are <c>Inputs[1]</c>).</param>
+    /// <param name="g">The geometry.</param>
+    /// <param name="constants">The plan's constant store (for copies shared between plans).</param>
+    protected virtual IDisposable? BindConv(string algorithm, KernelRequest request, in ConvGeometry g, IConstantStore constants) => null;
+
+    /// <summary>Whether <paramref name="algorithm"/> adds a fused skip connection in its own epilogue (else the base adds it after the convolution).</summary>
+    /// <param name="algorithm">The chosen algorithm.</param>
+    protected virtual bool FusesResidual(string algorithm) => false;
 
     /// <summary>The matrix-product algorithm this backend picks for <paramref name="g"/> (passed back to <see cref="Gemm"/>).</summary>
     /// <param name="g">The geometry.</param>
@@ -317,8 +358,12 @@ public abstract class KernelBackend<TBuffer> : IBackend
     /// <summary>A view of part of a buffer.</summary>
     protected abstract TBuffer Slice(TBuffer buffer, int offset, int length);
 
-    /// <summary>Convolution with the algorithm chosen at prepare time.</summary>
-    protected abstract void Conv2d(string algorithm, TBuffer x, TBuffer w, TBuffer? bias, TBuffer y, in ConvGeometry g);
+    /// <summary>
+    /// Convolution with the algorithm chosen at prepare time; <paramref name="residual"/> (only when
+    /// <see cref="FusesResidual"/>) is added before the activation; <paramref name="bound"/> is what
+    /// <see cref="BindConv"/> returned.
+    /// </summary>
+    protected abstract void Conv2d(string algorithm, TBuffer x, TBuffer w, TBuffer? bias, TBuffer? residual, TBuffer y, in ConvGeometry g, IDisposable? bound);
 
     /// <summary>Strided matrix product (fully connected layers) with the algorithm chosen at prepare time.</summary>
     protected abstract void Gemm(string algorithm, TBuffer a, TBuffer b, TBuffer? bias, TBuffer c, in GemmGeometry g);
@@ -398,8 +443,11 @@ public abstract class KernelBackend<TBuffer> : IBackend
 
         public Operands(KernelBackend<TBuffer> backend, KernelRequest request, IConstantStore store)
         {
+            Store = store;
             _constants = [.. request.Inputs.Select(i => i.IsConstant ? backend.CastOwn(store.Flat(i.ValueId)) : null)];
         }
+
+        public IConstantStore Store { get; }
 
         public TBuffer In(ReadOnlySpan<IDeviceBuffer?> inputs, int index) =>
             _constants[index] ?? Cast(inputs[index] ?? throw new CnnGpuException($"Input {index} has no buffer."));

@@ -46,6 +46,9 @@ public sealed class ReferenceFixture() : BackendFixture("reference");
 
 public sealed class IlgpuCpuFixture() : BackendFixture("ilgpu-cpu");
 
+/// <summary>ILGPU's CPU accelerator simulating 256-thread groups: the 16×16-thread tiles a GPU runs.</summary>
+public sealed class IlgpuCpu256Fixture() : BackendFixture("ilgpu-cpu:256");
+
 /// <summary>The SIMD CPU backend at the widest width this machine runs (AVX-512 here).</summary>
 public sealed class CpuFixture() : BackendFixture("cpu");
 
@@ -69,6 +72,12 @@ public sealed class OnReference : ICollectionFixture<ReferenceFixture>
 public sealed class OnIlgpuCpu : ICollectionFixture<IlgpuCpuFixture>
 {
     public const string Name = "ilgpu-cpu backend";
+}
+
+[CollectionDefinition(Name)]
+public sealed class OnIlgpuCpu256 : ICollectionFixture<IlgpuCpu256Fixture>
+{
+    public const string Name = "ilgpu-cpu:256 backend";
 }
 
 [CollectionDefinition(Name)]

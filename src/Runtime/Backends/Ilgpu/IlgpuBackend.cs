@@ -17,7 +17,12 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
 
     private readonly Context _context;
     private readonly Accelerator _accelerator;
+    private readonly AcceleratorStream _stream;
     private readonly IlgpuKernelSet _kernels;
+
+    // Algorithm name → group side of the tiled kernels, one entry per tile size this device runs.
+    private readonly Dictionary<string, int> _tileSides = [];
+    private long _synchronizations;
 
     internal IlgpuBackend(Context context, Accelerator accelerator, DeviceInfo device)
     {
@@ -26,10 +31,20 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
         Device = device;
         try
         {
-            _kernels = new IlgpuKernelSet(accelerator);
+            // One stream for everything this backend queues: launches and copies run in order without host waits.
+            _stream = accelerator.CreateStream();
+            _kernels = new IlgpuKernelSet(accelerator, _stream);
+            foreach (int t in _kernels.TileSides)
+            {
+                string tile = $"{8 * t}x{8 * t}";
+                _tileSides[$"conv/igemm {tile}"] = t;
+                _tileSides[$"conv/gemm-1x1 {tile}"] = t;
+                _tileSides[$"gemm/tiled {tile}"] = t;
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            _stream?.Dispose();
             accelerator.Dispose();
             context.Dispose();
             throw new DeviceException($"Compiling the kernels for {device.Id} ({device.Name}) failed: {e.Message}", e);
@@ -50,6 +65,12 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
     /// <inheritdoc/>
     public override string DeviceName => $"{Device.Id}: {Device.Name}";
 
+    /// <summary>How many times the host has waited for this backend's stream (one per run on the plan's path).</summary>
+    public long Synchronizations => Interlocked.Read(ref _synchronizations);
+
+    /// <summary>The tiled kernels' group sides on this device (a T×T group computes an 8T×8T tile of the product).</summary>
+    public IReadOnlyList<int> TileSides => _kernels.TileSides;
+
     /// <inheritdoc/>
     protected override IlgpuBuffer AllocateCore(int length) => new(_accelerator, length, Allocations);
 
@@ -61,26 +82,33 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
             return;
         }
 
-        destination.View.SubView(0, source.Length).CopyFromCPU(source);
+        destination.View.SubView(0, source.Length).CopyFromCPU(_stream, source);
     }
 
     /// <inheritdoc/>
     protected override void DownloadCore(IlgpuBuffer source, Span<float> destination)
     {
-        _accelerator.Synchronize();
+        SynchronizeCore();
         if (destination.IsEmpty)
         {
             return;
         }
 
-        source.View.SubView(0, destination.Length).CopyToCPU(destination);
+        source.View.SubView(0, destination.Length).CopyToCPU(_stream, destination);
     }
+
+    /// <inheritdoc/>
+    protected override IHostStaging CreateStagingCore(IlgpuBuffer buffer) => new PageLockedStaging(_accelerator, _stream, buffer, Allocations);
 
     /// <inheritdoc/>
     protected override IlgpuBuffer Slice(IlgpuBuffer buffer, int offset, int length) => buffer.Slice(offset, length);
 
     /// <inheritdoc/>
-    protected override void SynchronizeCore() => _accelerator.Synchronize();
+    protected override void SynchronizeCore()
+    {
+        Interlocked.Increment(ref _synchronizations);
+        _stream.Synchronize();
+    }
 
     /// <summary>
     /// Anything ILGPU throws (a launch, copy, allocation or wait its runtime refused: CUDA and OpenCL errors,
@@ -97,6 +125,8 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
     {
         if (disposing)
         {
+            _kernels.Dispose();
+            _stream.Dispose();
             _accelerator.Dispose();
             _context.Dispose();
         }
@@ -104,37 +134,73 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
         base.Dispose(disposing);
     }
 
-    /// <inheritdoc/>
-    protected override IReadOnlyList<string> ConvAlgorithm(in ConvGeometry g)
+    /// <summary>
+    /// Per node, from its shape and the device: depthwise convolutions and groups of fewer than 8 output channels
+    /// take the direct kernel; every other convolution the implicit GEMM (pointwise ones with the plain 1×1
+    /// operand), with the tile size <see cref="IlgpuKernelSet.ChooseTileSide"/> picks for the product's extent
+    /// (the batch is part of N, so the choice can differ between batch sizes).
+    /// </summary>
+    /// <param name="g">The geometry.</param>
+    /// <param name="constantFilters">Whether the filters can be prepacked.</param>
+    protected override IReadOnlyList<string> ConvAlgorithm(in ConvGeometry g, bool constantFilters)
     {
-        if (!g.IsPointwise)
+        if (!constantFilters || !_kernels.SuitsImplicitGemm(g))
         {
             return [DirectConv];
         }
 
-        // A pointwise convolution is W·X per image and group: the GEMM kernels, thin or tiled by its shape.
-        var gemm = GemmAlgorithm(GemmGeometry.ForPointwiseConv(g));
-        return [.. gemm.Select(a => "conv/gemm-" + a["gemm/".Length..]), DirectConv];
+        string family = g.IsPointwise ? "conv/gemm-1x1" : "conv/igemm";
+        int chosen = _kernels.ChooseTileSide(ImplicitGemmConv.M(g), ImplicitGemmConv.N(g), g.Groups);
+        return [.. TileNames(family, chosen), DirectConv];
     }
 
     /// <inheritdoc/>
     protected override IReadOnlyList<string> GemmAlgorithm(in GemmGeometry g)
     {
-        string tiled = $"gemm/tiled {_kernels.GemmBlock}x{_kernels.GemmBlock}";
-        return IlgpuKernelSet.IsThin(g) ? [ThinGemm, tiled] : [tiled, ThinGemm];
+        if (_kernels.TileSides.Count == 0)
+        {
+            return [ThinGemm];
+        }
+
+        var tiled = TileNames("gemm/tiled", _kernels.ChooseTileSide(g.M, g.N, g.BatchCount * g.GroupCount));
+        return IlgpuKernelSet.IsThin(g) ? [ThinGemm, .. tiled] : [.. tiled, ThinGemm];
     }
 
     /// <inheritdoc/>
-    protected override void Conv2d(string algorithm, IlgpuBuffer x, IlgpuBuffer w, IlgpuBuffer? bias, IlgpuBuffer y, in ConvGeometry g)
+    protected override IDisposable? BindConv(string algorithm, KernelRequest request, in ConvGeometry g, IConstantStore constants)
     {
-        var biasView = bias?.View ?? ArrayView<float>.Empty;
         if (algorithm == DirectConv)
         {
-            _kernels.ConvDirect(x.View, w.View, biasView, y.View, g);
+            return null;
+        }
+
+        // The packed filters depend only on the weights: one copy shared by every plan (batch size) of the graph.
+        var weights = request.Inputs[1];
+        var geometry = g;
+        var packed = constants.GetOrAdd($"ilgpu/igemm-filters/{weights.ValueId}", () =>
+        {
+            var buffer = AllocateCore(weights.Shape.ElementCount);
+            UploadCore(ImplicitGemmConv.PackWeights(weights.Constant!.Data, geometry), buffer);
+            return buffer;
+        });
+        int[] table = g.IsPointwise ? [0] : ImplicitGemmConv.Im2ColTable(g);
+        return new TiledConv(packed, _accelerator.Allocate1D(table), _tileSides[algorithm]);
+    }
+
+    /// <inheritdoc/>
+    protected override bool FusesResidual(string algorithm) => algorithm != DirectConv;
+
+    /// <inheritdoc/>
+    protected override void Conv2d(string algorithm, IlgpuBuffer x, IlgpuBuffer w, IlgpuBuffer? bias, IlgpuBuffer? residual, IlgpuBuffer y, in ConvGeometry g, IDisposable? bound)
+    {
+        var biasView = bias?.View ?? ArrayView<float>.Empty;
+        if (bound is TiledConv tiled)
+        {
+            _kernels.ConvImplicitGemm(x.View, tiled.Filters.View, tiled.Table.View, biasView, residual?.View, y.View, g, tiled.TileSide);
         }
         else
         {
-            Gemm("gemm/" + algorithm["conv/gemm-".Length..], w, x, bias, y, GemmGeometry.ForPointwiseConv(g));
+            _kernels.ConvDirect(x.View, w.View, biasView, y.View, g);
         }
     }
 
@@ -148,7 +214,7 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
         }
         else
         {
-            _kernels.GemmTiled(a.View, b.View, biasView, c.View, g);
+            _kernels.GemmTiled(a.View, b.View, biasView, c.View, g, _tileSides[algorithm]);
         }
     }
 
@@ -200,4 +266,20 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
 
     /// <inheritdoc/>
     protected override void ChannelGather(IlgpuBuffer x, IlgpuBuffer y, in ChannelGather g) => _kernels.ChannelGather(x.View, y.View, g);
+
+    /// <summary>The candidates of a tiled family: the chosen tile size first, then the others.</summary>
+    private IEnumerable<string> TileNames(string family, int chosen) =>
+        _kernels.TileSides.OrderBy(t => t == chosen ? 0 : 1).Select(t => $"{family} {8 * t}x{8 * t}");
+
+    /// <summary>What an implicit-GEMM convolution node binds at prepare time; the packed filters belong to the constant store.</summary>
+    private sealed class TiledConv(IlgpuBuffer filters, MemoryBuffer1D<int, Stride1D.Dense> table, int tileSide) : IDisposable
+    {
+        public IlgpuBuffer Filters { get; } = filters;
+
+        public MemoryBuffer1D<int, Stride1D.Dense> Table { get; } = table;
+
+        public int TileSide { get; } = tileSide;
+
+        public void Dispose() => Table.Dispose();
+    }
 }

@@ -5,25 +5,42 @@ namespace CnnGpu.Runtime.Backends.Ilgpu;
 /// <summary>
 /// The CPU accelerator's simulated device, sized to this machine: one simulated multiprocessor
 /// per core. Each simulated thread of a group is an OS thread synchronised by barriers, so groups
-/// are small (16 threads): measured on 2 cores, (4 threads/warp, 16 warps) made small kernels
-/// ~1.7× slower and raised launch overhead from 0.15 ms to 1.1 ms, while 16-thread groups still
-/// exercise the GEMM's cooperative shared-memory tiles.
+/// are kept to 64 threads (4 threads/warp, 16 warps), the smallest group the tiled GEMM kernels run
+/// (8×8 threads, 64×64 tiles), so the simulator exercises the same tile code a GPU runs;
+/// <c>ilgpu-cpu:256</c> simulates the 16×16-thread groups of the 128×128 tiles.
 /// </summary>
 public static class IlgpuCpuConfig
 {
     /// <summary>Threads per simulated warp.</summary>
     public const int ThreadsPerWarp = 4;
 
-    /// <summary>Warps per simulated multiprocessor (max group = 4 · 4 = 16 threads).</summary>
-    public const int WarpsPerMultiprocessor = 4;
+    /// <summary>
+    /// Warps per simulated multiprocessor (max group = 4 · 16 = 64 threads): the smallest group the tiled
+    /// kernels run (8×8 threads), so the simulator exercises the same tile code as a GPU.
+    /// </summary>
+    public const int WarpsPerMultiprocessor = 16;
 
     /// <summary>
     /// A device with one simulated multiprocessor per core, or the shape given by the environment
     /// variable <c>CNNGPU_ILGPU_CPU=threadsPerWarp,warpsPerMultiprocessor,multiprocessors</c>.
     /// </summary>
     /// <exception cref="DeviceException">The variable is set but is not three such numbers.</exception>
-    public static CPUDevice CreateDevice()
+    /// <param name="groupThreads">
+    /// When positive, the largest group to simulate (a multiple of <see cref="ThreadsPerWarp"/>, at most 1024), e.g. 256 to
+    /// run the 16×16-thread tiles a GPU runs; the variable and the defaults decide otherwise.
+    /// </param>
+    public static CPUDevice CreateDevice(int groupThreads = 0)
     {
+        if (groupThreads > 0)
+        {
+            if (groupThreads % ThreadsPerWarp != 0 || groupThreads > 1024)
+            {
+                throw new DeviceException($"ilgpu-cpu:{groupThreads}: the simulated group size must be a multiple of {ThreadsPerWarp} up to 1024.");
+            }
+
+            return new CPUDevice(ThreadsPerWarp, groupThreads / ThreadsPerWarp, Math.Max(1, Environment.ProcessorCount));
+        }
+
         var (threads, warps, multiprocessors) = Shape(Environment.GetEnvironmentVariable(Variable));
         return new CPUDevice(threads, warps, multiprocessors);
     }

@@ -36,13 +36,13 @@ public sealed class ReferenceBackend : KernelBackend<HostBuffer>
     protected override string AlgorithmName(string family) => $"reference/{family}";
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<string> ConvAlgorithm(in ConvGeometry g) => ["reference/conv"];
+    protected override IReadOnlyList<string> ConvAlgorithm(in ConvGeometry g, bool constantFilters) => ["reference/conv"];
 
     /// <inheritdoc/>
     protected override IReadOnlyList<string> GemmAlgorithm(in GemmGeometry g) => ["reference/gemm"];
 
     /// <inheritdoc/>
-    protected override void Conv2d(string algorithm, HostBuffer x, HostBuffer w, HostBuffer? bias, HostBuffer y, in ConvGeometry g) =>
+    protected override void Conv2d(string algorithm, HostBuffer x, HostBuffer w, HostBuffer? bias, HostBuffer? residual, HostBuffer y, in ConvGeometry g, IDisposable? bound) =>
         ReferenceConvolution.Conv2d(x.Span, w.Span, bias is null ? default : bias.Span, y.Span, g);
 
     /// <inheritdoc/>
