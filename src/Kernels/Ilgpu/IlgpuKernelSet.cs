@@ -33,6 +33,7 @@ public sealed class IlgpuKernelSet : IDisposable
     private const int ImplicitGemmMinChannels = 8;
 
     private static readonly int[] CandidateTileSides = [16, 8];
+    private static readonly int[] SmallTileSide = [4];
 
     private readonly List<MethodInfo> _kernels = [];
 
@@ -79,8 +80,10 @@ public sealed class IlgpuKernelSet : IDisposable
         int perMultiprocessor = Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / groupSize);
         maxGroups = Math.Max(1, accelerator.NumMultiprocessors * perMultiprocessor);
 
-        // Tile sides whose T×T group and shared memory the device allows: 16 (128×128 tiles), 8 (64×64).
-        TileSides = [.. CandidateTileSides.Where(t => t * t <= maxGroup && 4L * TileGemmKernel.SharedFloats(t) <= accelerator.MaxSharedMemoryPerGroup)];
+        // Tile sides whose T×T group and shared memory the device allows: 16 (128×128 tiles) and 8 (64×64); 4
+        // (32×32, half a warp) only where neither fits, as on the CPU simulator's 16-thread groups.
+        var fitting = CandidateTileSides.Where(t => t * t <= maxGroup && 4L * TileGemmKernel.SharedFloats(t) <= accelerator.MaxSharedMemoryPerGroup).ToList();
+        TileSides = fitting.Count > 0 ? fitting : [.. SmallTileSide.Where(t => t * t <= maxGroup)];
 
         _noTable = accelerator.Allocate1D<int>(1);
         Load(out conv, ConvolutionKernels.Direct);
@@ -117,7 +120,7 @@ public sealed class IlgpuKernelSet : IDisposable
     /// </summary>
     public IReadOnlyList<MethodInfo> Kernels => _kernels;
 
-    /// <summary>Group sides T the tiled kernels may use on this device (a T×T group computes an 8T×8T tile), largest first.</summary>
+    /// <summary>Group sides T the tiled kernels may use on this device (a T×T group computes an 8T×8T tile), largest first: 16 and 8 on GPUs, 4 on the CPU simulator.</summary>
     public IReadOnlyList<int> TileSides { get; }
 
     /// <summary>Whether <see cref="Gemm"/> takes the thin (one thread per output) kernel for <paramref name="g"/>.</summary>

@@ -6,7 +6,7 @@ namespace CnnGpu.Runtime.Session;
 /// <summary>How an <see cref="InferenceSession"/> runs its network.</summary>
 public sealed record SessionOptions
 {
-    /// <summary>The default options: <c>auto</c> backend, batches up to 8, graph passes on, no profiling.</summary>
+    /// <summary>The default options: <c>auto</c> backend, batches up to 256, graph passes on, no profiling.</summary>
     public static SessionOptions Default { get; } = new();
 
     /// <summary>Backend to open (<c>auto</c>, <c>reference</c>, <c>ilgpu-cpu</c>, <c>cuda[:i]</c>, <c>opencl[:i]</c>); the session owns it.</summary>
@@ -15,8 +15,11 @@ public sealed record SessionOptions
     /// <summary>An already open backend to share instead of opening <see cref="Backend"/>; the session does not dispose it.</summary>
     public IBackend? SharedBackend { get; init; }
 
-    /// <summary>Largest batch <see cref="InferenceSession.Run(Tensors.Tensor)"/> accepts.</summary>
-    public int MaxBatch { get; init; } = 8;
+    /// <summary>
+    /// Largest batch <see cref="InferenceSession.Run(Tensors.Tensor)"/> accepts (256 by default: GPU benchmarks run
+    /// batches of 256). It reserves nothing: each batch size gets its plan and arena when first run.
+    /// </summary>
+    public int MaxBatch { get; init; } = 256;
 
     /// <summary>
     /// Batch sizes whose plans (each with its activation arena) the session keeps; running another batch

@@ -9,7 +9,8 @@ namespace CnnGpu.Tests.Kernels;
 
 /// <summary>
 /// Every algorithm of the ILGPU backend, forced, against the scalar reference over shapes that cross every tile
-/// boundary of the tiled kernels (8T×8T tiles of C, K slices of T, T = 16 and 8): output channels per group
+/// boundary of the tiled kernels (8T×8T tiles of C, K slices of T; T = 16 and 8 as on a GPU, simulated with
+/// 256-thread groups, and T = 4 on the simulator's own 16-thread groups): output channels per group
 /// below, at and past a tile (8, 16, 33, 130), reductions C/groups·R·S that leave a partial K slice (27, 72,
 /// 153, 363), batch·output pixels that end in a partial column tile, strides 2 and 4, dilation 2, asymmetric
 /// pads, groups 2 and 32, batch 1 and 3; plain, with ReLU, ReLU6 and a fused residual.
@@ -46,7 +47,7 @@ public abstract class IlgpuKernelPathTests(BackendFixture fixture)
     public static TheoryData<string, string> ConvPaths()
     {
         var data = new TheoryData<string, string>();
-        foreach (string tile in new[] { "128x128", "64x64" })
+        foreach (string tile in new[] { "128x128", "64x64", "32x32" })
         {
             foreach (string spec in ImplicitGemmCases)
             {
@@ -87,6 +88,8 @@ public abstract class IlgpuKernelPathTests(BackendFixture fixture)
     [InlineData("conv/igemm 64x64", "n2 c32 9x7 f40 k3x3 s2x2 p1,1,1,1 d1x1 g2 nobias")]
     [InlineData("conv/gemm-1x1 128x128", "n2 c33 7x9 f40 k1x1 s1x1 p0,0,0,0 d1x1 g1 nobias")]
     [InlineData("conv/gemm-1x1 64x64", "n3 c16 5x5 f130 k1x1 s1x1 p0,0,0,0 d1x1 g1 bias")]
+    [InlineData("conv/igemm 32x32", "n3 c17 11x13 f33 k3x3 s1x1 p1,1,1,1 d1x1 g1 bias")]
+    [InlineData("conv/gemm-1x1 32x32", "n3 c16 5x5 f40 k1x1 s1x1 p0,0,0,0 d1x1 g1 bias")]
     [InlineData("conv/direct", "n2 c33 9x11 f33 k3x3 s2x2 p1,1,1,1 d1x1 g33 bias")]
     public void Forced_algorithm_adds_a_fused_residual(string algorithm, string spec)
     {
@@ -106,6 +109,8 @@ public abstract class IlgpuKernelPathTests(BackendFixture fixture)
     [InlineData("gemm/tiled 128x128", 13, 300, 1000, true)]
     [InlineData("gemm/tiled 64x64", 33, 31, 130, false)]
     [InlineData("gemm/tiled 64x64", 130, 40, 65, true)]
+    [InlineData("gemm/tiled 32x32", 13, 300, 100, true)]
+    [InlineData("gemm/tiled 32x32", 40, 31, 33, false)]
     [InlineData("gemm/thin", 3, 25, 100, false)]
     public void Forced_fully_connected_algorithm_matches_reference(string algorithm, int batch, int inFeatures, int outFeatures, bool transposed)
     {

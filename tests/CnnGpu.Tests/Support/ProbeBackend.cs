@@ -7,8 +7,9 @@ using CnnGpu.Runtime.Tensors;
 namespace CnnGpu.Tests.Support;
 
 /// <summary>
-/// The scalar reference backend with instruments: launches and host↔device copies counted, how many of them
-/// ran at the same time at most (each launch lingers a little so overlaps show), and a node whose preparation fails.
+/// The scalar reference backend with instruments: launches and host↔device copies counted, the order of every
+/// upload, launch, synchronisation and download (<see cref="Trace"/>), how many of them ran at the same time at
+/// most (each launch lingers a little so overlaps show), and a node whose preparation fails.
 /// </summary>
 internal sealed class ProbeBackend : IBackend
 {
@@ -34,13 +35,34 @@ internal sealed class ProbeBackend : IBackend
     /// <summary>Device-to-host copies so far.</summary>
     public int Downloads => Volatile.Read(ref _downloads);
 
+    /// <summary>
+    /// Every call in order since the last <see cref="Reset"/>: <c>U</c> upload, <c>L</c> launch, <c>S</c> synchronise,
+    /// <c>D</c> download (one run of a three-node plan without host waits between nodes reads <c>ULLLSD</c>).
+    /// </summary>
+    public string Trace
+    {
+        get
+        {
+            lock (_trace)
+            {
+                return _trace.ToString();
+            }
+        }
+    }
+
+    private readonly System.Text.StringBuilder _trace = new();
     private int _launches;
     private int _uploads;
     private int _downloads;
 
-    /// <summary>Starts the launch and copy counts again.</summary>
+    /// <summary>Starts the launch and copy counts and the trace again.</summary>
     public void Reset()
     {
+        lock (_trace)
+        {
+            _trace.Clear();
+        }
+
         Volatile.Write(ref _launches, 0);
         Volatile.Write(ref _uploads, 0);
         Volatile.Write(ref _downloads, 0);
@@ -73,6 +95,7 @@ internal sealed class ProbeBackend : IBackend
     public void Upload(ReadOnlySpan<float> source, IDeviceBuffer destination)
     {
         Interlocked.Increment(ref _uploads);
+        Record('U');
         Enter();
         try
         {
@@ -87,6 +110,7 @@ internal sealed class ProbeBackend : IBackend
     public void Download(IDeviceBuffer source, Span<float> destination)
     {
         Interlocked.Increment(ref _downloads);
+        Record('D');
         Enter();
         try
         {
@@ -98,7 +122,11 @@ internal sealed class ProbeBackend : IBackend
         }
     }
 
-    public void Synchronize() => _inner.Synchronize();
+    public void Synchronize()
+    {
+        Record('S');
+        _inner.Synchronize();
+    }
 
     public void Dispose() => _inner.Dispose();
 
@@ -112,6 +140,14 @@ internal sealed class ProbeBackend : IBackend
     }
 
     private void Leave() => Interlocked.Decrement(ref _inside);
+
+    private void Record(char call)
+    {
+        lock (_trace)
+        {
+            _trace.Append(call);
+        }
+    }
 
     private sealed class Probed(ProbeBackend probe, IPreparedKernel inner) : IPreparedKernel
     {
@@ -129,6 +165,7 @@ internal sealed class ProbeBackend : IBackend
             try
             {
                 int before = Interlocked.Increment(ref probe._launches) - 1;
+                probe.Record('L');
                 probe.OnLaunch?.Invoke(before);
                 inner.Run(inputs, output);
                 Thread.SpinWait(2_000);

@@ -9,10 +9,12 @@ namespace CnnGpu.Kernels.Ilgpu.Tiles;
 /// the previous slice is being multiplied, then written to the other shared-memory stage.
 /// </summary>
 /// <remarks>
-/// With T×T threads, T a multiple of 8, the thread count is a multiple of both the side and the depth, so a
-/// thread's elements keep one fixed coordinate for the whole tile: along the outer axis (consecutive threads,
-/// consecutive outer indices: coalesced when outer is the unit-stride axis) the thread always reads the same
-/// outer index, whose site is located once per tile; along K it always reads the same k offset.
+/// Element r of a thread is element <c>lid + r·threads</c> of the tile. With T×T threads the thread count is a
+/// multiple of the depth, and for T ≥ 8 also of the side, so a thread's elements keep fixed coordinates for the
+/// whole tile: along the outer axis (consecutive threads, consecutive outer indices: coalesced when outer is the
+/// unit-stride axis) a thread always reads the same outer index, whose site is located once per tile; along K
+/// it always reads the same k offset. With T = 4 (the 16-thread groups of the CPU simulator) the side is twice
+/// the thread count, so along the outer axis a thread alternates between two outer indices, both located once.
 /// </remarks>
 internal readonly struct OperandStager<TOp, TSite>
     where TOp : struct, ITileOperand<TSite>
@@ -20,6 +22,7 @@ internal readonly struct OperandStager<TOp, TSite>
 {
     private readonly TOp _op;
     private readonly TSite _site;
+    private readonly TSite _site2;
     private readonly int _slice;
     private readonly int _origin;
     private readonly int _extent;
@@ -28,6 +31,11 @@ internal readonly struct OperandStager<TOp, TSite>
     private readonly int _first;
     private readonly int _step;
     private readonly int _inRange;
+    private readonly int _inRange2;
+
+    // 1 when a thread covers two outer indices (side = 2·threads, T = 4), else 0; odd elements take the second.
+    private readonly int _pairs;
+    private readonly int _threads;
 
     /// <summary>Places the calling thread in the tile whose first outer index is <paramref name="origin"/>.</summary>
     /// <param name="op">The operand.</param>
@@ -47,22 +55,30 @@ internal readonly struct OperandStager<TOp, TSite>
         _origin = origin;
         _extent = extent;
         _depthTotal = depthTotal;
+        _threads = threads;
         if (op.AlongOuter != 0)
         {
+            _pairs = side > threads ? 1 : 0;
             _fixed = lid % side;
             _first = lid / side;
-            _step = threads / side;
+            _step = _pairs != 0 ? 1 : threads / side;
             int outer = origin + _fixed;
             _inRange = outer < extent ? 1 : 0;
             _site = op.Locate(slice, outer < extent ? outer : origin);
+            int outer2 = outer + threads;
+            _inRange2 = _pairs != 0 && outer2 < extent ? 1 : 0;
+            _site2 = _inRange2 != 0 ? op.Locate(slice, outer2) : _site;
         }
         else
         {
+            _pairs = 0;
             _fixed = lid % depth;
             _first = lid / depth;
             _step = threads / depth;
             _inRange = 1;
+            _inRange2 = 1;
             _site = default;
+            _site2 = default;
         }
     }
 
@@ -98,7 +114,7 @@ internal readonly struct OperandStager<TOp, TSite>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Position(int r, int pitch) => _op.AlongOuter != 0
-        ? ((_first + (r * _step)) * pitch) + _fixed
+        ? ((_first + ((r >> _pairs) * _step)) * pitch) + _fixed + ((r & _pairs) * _threads)
         : (_fixed * pitch) + _first + (r * _step);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -106,8 +122,9 @@ internal readonly struct OperandStager<TOp, TSite>
     {
         if (_op.AlongOuter != 0)
         {
-            int k = k0 + _first + (r * _step);
-            return _inRange != 0 && k < _depthTotal ? _op.Load(data, table, _site, k) : 0f;
+            int k = k0 + _first + ((r >> _pairs) * _step);
+            bool second = (r & _pairs) != 0;
+            return (second ? _inRange2 : _inRange) != 0 && k < _depthTotal ? _op.Load(data, table, second ? _site2 : _site, k) : 0f;
         }
         else
         {

@@ -9,7 +9,7 @@ namespace CnnGpu.Kernels.Ilgpu.Tiles;
 /// (<see cref="ITileOperand{TSite}"/>) and how C is written (<see cref="ITileOutput{TSite}"/>).
 /// </summary>
 /// <remarks>
-/// <para>A group is T×T threads (T = 8 or 16, <see cref="Group.DimX"/>); it computes an 8T×8T block of C,
+/// <para>A group is T×T threads (T = 16 or 8 on GPUs, 4 on the CPU simulator; <see cref="Group.DimX"/>); it computes an 8T×8T block of C,
 /// each thread an 8×8 register micro-tile made of four 4×4 quadrants at rows <c>4·ty + {0..3}</c> and
 /// <c>4T + 4·ty + {0..3}</c> (columns likewise with tx), so the four values a thread reads per quadrant are
 /// adjacent in shared memory and neighbouring threads store neighbouring columns.</para>

@@ -5,20 +5,18 @@ namespace CnnGpu.Runtime.Backends.Ilgpu;
 /// <summary>
 /// The CPU accelerator's simulated device, sized to this machine: one simulated multiprocessor
 /// per core. Each simulated thread of a group is an OS thread synchronised by barriers, so groups
-/// are kept to 64 threads (4 threads/warp, 16 warps), the smallest group the tiled GEMM kernels run
-/// (8×8 threads, 64×64 tiles), so the simulator exercises the same tile code a GPU runs;
-/// <c>ilgpu-cpu:256</c> simulates the 16×16-thread groups of the 128×128 tiles.
+/// are small (16 threads): measured on 2 cores, (4 threads/warp, 16 warps) made small kernels
+/// ~1.7× slower and raised launch overhead from 0.15 ms to 1.1 ms (and the zoo's end-to-end tests
+/// several times slower), while 16-thread groups still run the tiled GEMM's code (4×4 threads,
+/// 32×32 tiles); <c>ilgpu-cpu:256</c> simulates the 16×16-thread groups of a GPU's 128×128 tiles.
 /// </summary>
 public static class IlgpuCpuConfig
 {
     /// <summary>Threads per simulated warp.</summary>
     public const int ThreadsPerWarp = 4;
 
-    /// <summary>
-    /// Warps per simulated multiprocessor (max group = 4 · 16 = 64 threads): the smallest group the tiled
-    /// kernels run (8×8 threads), so the simulator exercises the same tile code as a GPU.
-    /// </summary>
-    public const int WarpsPerMultiprocessor = 16;
+    /// <summary>Warps per simulated multiprocessor (max group = 4 · 4 = 16 threads).</summary>
+    public const int WarpsPerMultiprocessor = 4;
 
     /// <summary>
     /// A device with one simulated multiprocessor per core, or the shape given by the environment
