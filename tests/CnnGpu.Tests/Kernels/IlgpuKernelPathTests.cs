@@ -125,26 +125,37 @@ public abstract class IlgpuKernelPathTests(BackendFixture fixture)
     }
 
     [SkippableFact]
-    public void Plan_chooses_the_kernel_per_node_from_its_shape()
+    public void Plan_chooses_the_kernel_per_node_from_its_shape_and_the_device()
     {
         var backend = (IlgpuBackend)fixture.Require();
         var b = new GraphBuilder("choice");
         int x = b.Input("x", 32, 16, 16);
-        int body = b.Add("body", OpKind.Conv2d, Conv2dAttrs.Square(3, 1, 1), [x, b.Constant("w1", RandomData.Symmetric(1, 32, 32, 3, 3))]);
+        int wide = b.Add("wide", OpKind.Conv2d, Conv2dAttrs.Square(3, 1, 1), [x, b.Constant("w0", RandomData.Symmetric(1, 96, 32, 3, 3))]);
+        int body = b.Add("body", OpKind.Conv2d, Conv2dAttrs.Square(3, 1, 1), [wide, b.Constant("w1", RandomData.Symmetric(1, 32, 96, 3, 3))]);
         int squeeze = b.Add("squeeze", OpKind.Conv2d, Conv2dAttrs.Square(1), [body, b.Constant("w2", RandomData.Symmetric(2, 16, 32, 1, 1))]);
         int depthwise = b.Add("depthwise", OpKind.Conv2d, Conv2dAttrs.Square(3, 1, 1) with { Groups = 16 }, [squeeze, b.Constant("w3", RandomData.Symmetric(3, 16, 1, 3, 3))]);
         int narrow = b.Add("narrow", OpKind.Conv2d, Conv2dAttrs.Square(3, 1, 1) with { Groups = 4 }, [depthwise, b.Constant("w4", RandomData.Symmetric(4, 16, 4, 3, 3))]);
         b.Output(b.Add("fc", OpKind.FullyConnected, new FullyConnectedAttrs(false), [b.Flatten("flat", narrow), b.Constant("w5", RandomData.Symmetric(5, 10, 16 * 16 * 16))]));
-        using var executor = new Executor(b.Build(), backend);
-        var steps = executor.StepsFor(1).ToDictionary(s => s.Name, s => s.Algorithm, StringComparer.Ordinal);
-        Assert.StartsWith("conv/igemm ", steps["body"], StringComparison.Ordinal);
-        Assert.StartsWith("conv/gemm-1x1 ", steps["squeeze"], StringComparison.Ordinal);
+        var graph = b.Build();
+
+        using var unforced = new Executor(graph, backend);
+        var steps = unforced.StepsFor(1).ToDictionary(s => s.Name, s => s.Algorithm, StringComparer.Ordinal);
+        bool simulator = backend.Device.Kind == Runtime.Backends.DeviceKind.IlgpuCpu;
+
+        // On a GPU the tiles; the CPU simulator pays an OS barrier per K slice and prefers one thread per output.
+        Assert.StartsWith(simulator ? "conv/direct" : "conv/igemm ", steps["body"], StringComparison.Ordinal);
+        Assert.StartsWith(simulator ? "conv/direct" : "conv/gemm-1x1 ", steps["squeeze"], StringComparison.Ordinal);
         Assert.Equal("conv/direct", steps["depthwise"]);
         Assert.Equal("conv/direct", steps["narrow"]);      // 4 output channels per group: a tile row would be mostly padding
         Assert.Equal("gemm/thin", steps["fc"]);            // one row at batch 1
+        Assert.StartsWith("gemm/tiled ", unforced.StepsFor(16).Single(s => s.Name == "fc").Algorithm, StringComparison.Ordinal);
 
-        // At batch 16 the fully connected layer has 16 rows: tiled.
-        Assert.StartsWith("gemm/tiled ", executor.StepsFor(16).Single(s => s.Name == "fc").Algorithm, StringComparison.Ordinal);
+        // The tile size follows the product: 96 output channels fill a 128-row tile, 32 only a 64-row one.
+        using var forced = new Executor(graph, backend, algorithms: n => n.Name is "wide" or "body" ? "conv/igemm" : null);
+        var tiles = forced.StepsFor(1).ToDictionary(s => s.Name, s => s.Algorithm, StringComparer.Ordinal);
+        int largest = backend.TileSides[0], smallest = backend.TileSides[^1];
+        Assert.Equal($"conv/igemm {8 * largest}x{8 * largest}", tiles["wide"]);
+        Assert.Equal($"conv/igemm {8 * smallest}x{8 * smallest}", tiles["body"]);
     }
 
     private void Check(ComputeGraph graph, string algorithm, Tensor[] inputs, string context)

@@ -52,7 +52,8 @@ public sealed class AsynchronousRunTests(IlgpuCpuFixture fixture)
     {
         var backend = (IlgpuBackend)fixture.Require();
         var graph = NetworkZoo.Build("resnet18", new NetworkOptions(32, Classes: 10));
-        using var session = new InferenceSession(graph, new SessionOptions { SharedBackend = backend });
+        // The tiled convolutions forced (the simulator would prefer the direct kernel), so the tiles' buffers are in play.
+        using var session = new InferenceSession(graph, new SessionOptions { SharedBackend = backend, Algorithms = n => n.Kind == Runtime.Graph.OpKind.Conv2d && n.Attributes is Runtime.Graph.Conv2dAttrs { Groups: 1 } ? "conv/igemm" : null });
         var input = RandomData.Uniform(4, 0f, 1f, 8, 3, 32, 32);
         using var truth = new Executor(graph, new ReferenceBackend());
         var expected = truth.Run(input);

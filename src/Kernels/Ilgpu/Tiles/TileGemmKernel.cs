@@ -67,6 +67,11 @@ internal static class TileGemmKernel
 
         var shared = SharedMemory.GetDynamic<float>();
 
+        // The same memory as groups of four floats: a quadrant of the micro-tile is one 128-bit shared load
+        // (ld.shared.v4). The pitch, the stage sizes and 4·tx, 4·ty, 4T are multiples of four floats.
+        var quads = shared.Cast<Quad>();
+        int quadPitch = pitch / 4;
+
         int colTiles = (extent.N + side - 1) / side;
         int rowTiles = (extent.M + side - 1) / side;
         int perSlice = colTiles * rowTiles;
@@ -101,12 +106,12 @@ internal static class TileGemmKernel
                     nextB = bStager.Fetch(b, table, k0 + t);
                 }
 
-                var aStage = shared.SubView(current * 2 * stageFloats, stageFloats);
-                var bStage = shared.SubView((current * 2 * stageFloats) + stageFloats, stageFloats);
+                int aQuad = ((current * 2 * stageFloats) / 4) + ty;
+                int bQuad = (((current * 2 * stageFloats) + stageFloats) / 4) + tx;
                 for (int kk = 0; kk < t; kk++)
                 {
-                    var av = Quadrants(aStage, (kk * pitch) + (4 * ty), half);
-                    var bv = Quadrants(bStage, (kk * pitch) + (4 * tx), half);
+                    var av = Quadrants(quads, aQuad + (kk * quadPitch), t);
+                    var bv = Quadrants(quads, bQuad + (kk * quadPitch), t);
                     c0 = c0.MultiplyAdd(av.V0, bv);
                     c1 = c1.MultiplyAdd(av.V1, bv);
                     c2 = c2.MultiplyAdd(av.V2, bv);
@@ -151,19 +156,14 @@ internal static class TileGemmKernel
         }
     }
 
-    /// <summary>The four values at <paramref name="index"/> and the four at <paramref name="index"/> + <paramref name="half"/>.</summary>
+    /// <summary>The four values of quad <paramref name="index"/> and the four of quad <paramref name="index"/> + <paramref name="halfQuads"/>: two vector loads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vec8 Quadrants(ArrayView<float> stage, int index, int half) => new()
+    private static Vec8 Quadrants(ArrayView<Quad> stage, int index, int halfQuads)
     {
-        V0 = stage[index],
-        V1 = stage[index + 1],
-        V2 = stage[index + 2],
-        V3 = stage[index + 3],
-        V4 = stage[index + half],
-        V5 = stage[index + half + 1],
-        V6 = stage[index + half + 2],
-        V7 = stage[index + half + 3],
-    };
+        var low = stage[index];
+        var high = stage[index + halfQuads];
+        return new Vec8 { V0 = low.X, V1 = low.Y, V2 = low.Z, V3 = low.W, V4 = high.X, V5 = high.Y, V6 = high.Z, V7 = high.W };
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreIfInRange<TOut, TSiteOut>(

@@ -138,7 +138,8 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
     /// Per node, from its shape and the device: depthwise convolutions and groups of fewer than 8 output channels
     /// take the direct kernel; every other convolution the implicit GEMM (pointwise ones with the plain 1×1
     /// operand), with the tile size <see cref="IlgpuKernelSet.ChooseTileSide"/> picks for the product's extent
-    /// (the batch is part of N, so the choice can differ between batch sizes).
+    /// (the batch is part of N, so the choice can differ between batch sizes). On the CPU simulator the direct
+    /// kernel comes first.
     /// </summary>
     /// <param name="g">The geometry.</param>
     /// <param name="constantFilters">Whether the filters can be prepacked.</param>
@@ -151,7 +152,13 @@ public sealed class IlgpuBackend : KernelBackend<IlgpuBuffer>
 
         string family = g.IsPointwise ? "conv/gemm-1x1" : "conv/igemm";
         int chosen = _kernels.ChooseTileSide(ImplicitGemmConv.M(g), ImplicitGemmConv.N(g), g.Groups);
-        return [.. TileNames(family, chosen), DirectConv];
+
+        // The CPU simulator pays an OS-level barrier per K slice of a tile (4 values of k in its 16-thread
+        // groups), which makes the tiles far slower there than one thread per output (the zoo's end-to-end
+        // tests ran over 20 minutes instead of a few); it prefers the direct kernel, the tiles stay forceable.
+        return _accelerator.AcceleratorType == AcceleratorType.CPU
+            ? [DirectConv, .. TileNames(family, chosen)]
+            : [.. TileNames(family, chosen), DirectConv];
     }
 
     /// <inheritdoc/>
