@@ -178,8 +178,9 @@ def profile_report(raw, meta, peak_override):
         lines = [
             f"### `cnngpu bench {net} --backend {r['backend']} --batch {batch} --profile` — {meta.get('gpu', '?')}, {meta.get('date', '?')}",
             "",
-            f"Device {r.get('device')}. Whole run (profiling off would be faster: the profiler waits for the device after "
-            f"every kernel): median {r['medianMs']} ms, {r['imagesPerSecond']} img/s. Sum of the node means: {total:.3f} ms.",
+            f"Device {r.get('device')}. Median of the profiled runs {r['medianMs']} ms ({fmt(r['imagesPerSecond'])} img/s); "
+            f"sum of the node means {total:.3f} ms. The profiler waits for the device after every kernel, so runs "
+            "without it (the results table) are faster.",
             "",
             f"Convolutions: {len(conv)} nodes, {conv_ms:.3f} ms = {100 * conv_ms / total:.1f}% of the node time"
             + (f", {fmt(conv_gflops)} GFLOP/s over them" if conv_gflops else "")

@@ -22,14 +22,14 @@ cnngpu_networks=    # default: --networks
 batches=1,32,256
 input=
 torch_device=
-python=${PYTHON:-python3}
+python=${PYTHON:-}      # default: the first of python3, /usr/bin/python3 that imports torch and torchvision
 bundle=$root/.gpu/app.tar.xz
 app=
 tag=
 date=$(date -u +%F)
-budget=480          # seconds for the whole run, unpacking included
-torch_budget=150    # seconds for torch_bench.py (it stops itself, then the rest goes to cnngpu)
-profile_reserve=60  # seconds kept back for the --profile run (0: no profile run)
+budget=420          # seconds for the whole run, unpacking included
+torch_budget=130    # seconds for torch_bench.py (it stops itself, then the rest goes to cnngpu)
+profile_reserve=50  # seconds kept back for the --profile run (0: no profile run)
 profile_net=
 profile_batch=
 cnngpu_timeout=120  # most seconds for one `cnngpu bench` process (one network, one batch)
@@ -54,7 +54,8 @@ options (defaults in brackets):
   --batches N,N,...        [$batches]
   --input N                square input side for both engines [each network's own, 224]
   --torch-device DEV       cuda, cuda:N or cpu [cuda for a cuda backend, else cpu]
-  --python PATH            interpreter with torch and torchvision [\$PYTHON or python3]
+  --python PATH            interpreter with torch and torchvision [\$PYTHON, else the first of python3 and
+                           /usr/bin/python3 that imports both]
   --bundle FILE            the bundle to unpack [.gpu/app.tar.xz]
   --app PATH               run this cnngpu executable instead of unpacking a bundle
   --tag NAME               file name after the date [the GPU's name as a slug]
@@ -108,6 +109,12 @@ while (($#)); do
 done
 
 start=$SECONDS
+if [[ -z $python ]]; then
+  python=python3
+  for p in python3 /usr/bin/python3; do
+    if timeout 60 "$p" -c 'import torch, torchvision' >/dev/null 2>&1; then python=$p; break; fi
+  done
+fi
 left() { echo $((budget - (SECONDS - start))); }
 IFS=, read -r -a nets <<<"$networks"
 IFS=, read -r -a cnets <<<"${cnngpu_networks:-$networks}"
@@ -149,7 +156,7 @@ fail() { # engine network batch message
   say "FAILED $1 $2 batch $3: $4"
 }
 
-say "gpu: $gpu, driver: $driver; backend $backend, torch on $torch_device; networks $networks; batches $batches; input ${input:-own}; budget ${budget}s"
+say "gpu: $gpu, driver: $driver; backend $backend, torch on $torch_device ($python); networks $networks; batches $batches; input ${input:-own}; budget ${budget}s"
 if command -v nvidia-smi >/dev/null 2>&1; then timeout 30 nvidia-smi >"$raw/nvidia-smi.txt" 2>&1; fi
 
 # The app: the bundle unpacked to a temporary folder (removed on exit), or --app.

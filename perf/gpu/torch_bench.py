@@ -188,6 +188,13 @@ def main():
         torch.set_num_threads(args.threads)
     deadline = time.monotonic() + args.deadline if args.deadline > 0 else float("inf")
     device = torch.device(args.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        doc = {"torch": torch.__version__, "torchvision": torchvision.__version__, "device": args.device, "results": [],
+               "failures": [{"engine": "pytorch", "network": "all", "error": f"torch {torch.__version__}: CUDA is not available"}]}
+        print(f"torch_bench.py: torch {torch.__version__} sees no CUDA device", file=sys.stderr)
+        if args.out:
+            save(doc, args.out)
+        return 1
     doc = {
         "torch": torch.__version__,
         "torchvision": torchvision.__version__,
