@@ -70,7 +70,8 @@ public abstract class IlgpuKernelPathTests(BackendFixture fixture)
     public void Forced_convolution_algorithm_matches_reference(string algorithm, string spec)
     {
         var c = ConvCase.Parse(spec);
-        foreach (var activation in new[] { FusedActivation.None, FusedActivation.Relu, FusedActivation.Relu6 })
+        // ReLU6 takes both of the epilogue's clamps (0 and 6), so plain ReLU adds nothing here.
+        foreach (var activation in new[] { FusedActivation.None, FusedActivation.Relu6 })
         {
             var b = new GraphBuilder("conv");
             int x = b.Input("x", c.C, c.H, c.W);
