@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using CnnGpu.Tests.Support;
 using ILGPU;
 using ILGPU.Backends.PTX;
 
@@ -98,7 +98,7 @@ public sealed partial class OfflineCompileTests(OfflineCompilerFixture fixture) 
     {
         string? ptxas = FindTool(["ptxas"], Environment.GetEnvironmentVariable("CUDA_BIN"), Environment.GetEnvironmentVariable("CUDA_HOME") is { } home ? Path.Combine(home, "bin") : null);
         Skip.If(ptxas is null, "NVIDIA's ptxas is not installed ($CUDA_BIN, $CUDA_HOME/bin or PATH); ILGPU's own compile is checked regardless.");
-        RunTool(target, ptxas!, files => $"-arch={target} \"{files[0]}\" -o \"{Path.ChangeExtension(files[0], ".cubin")}\"", ".ptx", batch: false);
+        RunTool(target, ptxas!, files => [$"-arch={target}", files[0], "-o", Path.ChangeExtension(files[0], ".cubin")], ".ptx", batch: false);
     }
 
     [SkippableFact]
@@ -106,7 +106,7 @@ public sealed partial class OfflineCompileTests(OfflineCompilerFixture fixture) 
     {
         string? clang = FindTool(["clang", "clang-19", "clang-18", "clang-17", "clang-16", "clang-15", "clang-14"]);
         Skip.If(clang is null, "clang is not installed; ILGPU's own OpenCL compile is checked regardless.");
-        RunTool("opencl-c-2.0", clang!, files => "-x cl -cl-std=CL2.0 -Xclang -finclude-default-header -fsyntax-only " + string.Join(' ', files.Select(f => $"\"{f}\"")), ".cl", batch: true);
+        RunTool("opencl-c-2.0", clang!, files => ["-x", "cl", "-cl-std=CL2.0", "-Xclang", "-finclude-default-header", "-fsyntax-only", .. files], ".cl", batch: true);
     }
 
     private static void FusedMultiplyAddKernel(ArrayView<float> x)
@@ -168,7 +168,7 @@ public sealed partial class OfflineCompileTests(OfflineCompilerFixture fixture) 
 
     // Writes every kernel's source for target to a scratch folder and runs the tool on it: once per file, or (batch)
     // once over all files; a failure names the kernel behind each file the tool complained about.
-    private void RunTool(string target, string tool, Func<IReadOnlyList<string>, string> arguments, string extension, bool batch)
+    private void RunTool(string target, string tool, Func<IReadOnlyList<string>, IEnumerable<string>> arguments, string extension, bool batch)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"cnngpu-offline-{Environment.ProcessId}-{target}");
         Directory.CreateDirectory(dir);
@@ -186,7 +186,8 @@ public sealed partial class OfflineCompileTests(OfflineCompilerFixture fixture) 
             var failures = new List<string>();
             foreach (var group in batch ? [files] : files.Select(f => new[] { f }.ToList()))
             {
-                var (code, log) = Run(tool, arguments([.. group.Select(f => f.File)]));
+                var (code, stdout, stderr) = ExternalProcess.Run(tool, arguments([.. group.Select(f => f.File)]), timeout: TimeSpan.FromMinutes(5));
+                string log = stdout + stderr;
                 if (code != 0)
                 {
                     string named = group.Aggregate(log.Trim(), (text, f) => text.Replace(f.File, $"{f.Kernel} ({Path.GetFileName(f.File)})", StringComparison.Ordinal));
@@ -207,20 +208,6 @@ public sealed partial class OfflineCompileTests(OfflineCompilerFixture fixture) 
             .Where(d => !string.IsNullOrEmpty(d))
             .SelectMany(d => names.Select(n => Path.Combine(d!, n)))
             .FirstOrDefault(File.Exists);
-
-    private static (int Code, string Log) Run(string file, string arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr);
-    }
 
     [GeneratedRegex(@"^\.target\s+sm_(\d+)(\d)\b", RegexOptions.Multiline)]
     private static partial Regex TargetRegex();
