@@ -32,8 +32,9 @@ internal sealed class PageLockedStaging : IHostStaging
             return;
         }
 
-        // Whole-buffer copies: a plan's inputs and outputs are sized exactly, and the page-locked copy takes whole arrays.
-        ArgumentOutOfRangeException.ThrowIfNotEqual(source.Length, _buffer.Length);
+        // Whole-buffer copies (the page-locked copy takes whole arrays): a plan's inputs are sized exactly, and
+        // past a shorter source the buffer only receives what the staging memory held, which nothing reads.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(source.Length, _buffer.Length);
         source.CopyTo(_host.Span);
         ArrayView1D<float, Stride1D.Dense> device = _buffer.View;
         device.CopyFromPageLockedAsync(_stream, _host);
