@@ -58,12 +58,8 @@ public abstract class CpuKernelPathTests(BackendFixture fixture)
         var c = ConvCase.Parse(spec);
         foreach (bool relu in new[] { false, true })
         {
-            var b = new GraphBuilder("conv");
-            int x = b.Input("x", c.C, c.H, c.W);
-            int w = b.Constant("w", RandomData.Weights(2, c.Filters, c.C / c.Groups, c.KernelH, c.KernelW));
-            int[] inputs = c.Bias ? [x, w, b.Constant("bias", RandomData.Symmetric(3, c.Filters))] : [x, w];
-            b.Output(b.Add("conv", OpKind.Conv2d, c.Attrs with { Activation = relu ? FusedActivation.Relu : FusedActivation.None }, inputs));
-            Check(b.Build(), algorithm, [RandomData.Symmetric(1, c.N, c.C, c.H, c.W)], $"{spec}{(relu ? " relu" : string.Empty)}");
+            var (graph, inputs) = KernelPathGraphs.Conv(c, relu ? FusedActivation.Relu : FusedActivation.None);
+            Check(graph, algorithm, inputs, $"{spec}{(relu ? " relu" : string.Empty)}");
         }
     }
 
@@ -74,15 +70,8 @@ public abstract class CpuKernelPathTests(BackendFixture fixture)
     [InlineData("conv/depthwise", "n2 c33 9x11 f33 k3x3 s2x2 p1,1,1,1 d1x1 g33 bias")]
     public void Forced_algorithm_adds_a_fused_residual(string algorithm, string spec)
     {
-        var c = ConvCase.Parse(spec);
-        var b = new GraphBuilder("residual");
-        int x = b.Input("x", c.C, c.H, c.W);
-        int w = b.Constant("w", RandomData.Weights(2, c.Filters, c.C / c.Groups, c.KernelH, c.KernelW));
-        int[] inputs = c.Bias ? [x, w, b.Constant("bias", RandomData.Symmetric(3, c.Filters))] : [x, w];
-        var shape = Runtime.Planning.ShapeInference.InferOutput(new Node("probe", OpKind.Conv2d, c.Attrs, [.. inputs], -1), [.. inputs.Select(b.ShapeOf)]);
-        int skip = b.Input("skip", [.. shape.Dimensions.Skip(1)]);
-        b.Output(b.Add("conv", OpKind.Conv2d, c.Attrs with { Activation = FusedActivation.Relu, Residual = true }, [.. inputs, skip]));
-        Check(b.Build(), algorithm, [RandomData.Symmetric(1, c.N, c.C, c.H, c.W), RandomData.Symmetric(4, [c.N, .. shape.Dimensions.Skip(1)])], spec + " residual");
+        var (graph, inputs) = KernelPathGraphs.ResidualConv(ConvCase.Parse(spec));
+        Check(graph, algorithm, inputs, spec + " residual");
     }
 
     [SkippableTheory]
@@ -96,11 +85,8 @@ public abstract class CpuKernelPathTests(BackendFixture fixture)
     {
         foreach (bool relu in new[] { false, true })
         {
-            var b = new GraphBuilder("fc");
-            int x = b.Input("x", inFeatures);
-            var w = transposed ? RandomData.Weights(5, inFeatures, outFeatures) : RandomData.Weights(5, outFeatures, inFeatures);
-            b.Output(b.Add("fc", OpKind.FullyConnected, new FullyConnectedAttrs(transposed, relu ? FusedActivation.Relu : FusedActivation.None), [x, b.Constant("w", w), b.Constant("b", RandomData.Symmetric(6, outFeatures))]));
-            Check(b.Build(), "gemm/packed", [RandomData.Symmetric(7, batch, inFeatures)], $"fc {batch}x{inFeatures}->{outFeatures}");
+            var (graph, inputs) = KernelPathGraphs.FullyConnected(batch, inFeatures, outFeatures, transposed, relu);
+            Check(graph, "gemm/packed", inputs, $"fc {batch}x{inFeatures}->{outFeatures}");
         }
     }
 
