@@ -65,11 +65,15 @@ public static class BackendFactory
             return CpuBackend.Open(ParseWidth(id), (options ?? BackendOptions.Default).Threads);
         }
 
+        if (kindName == "ilgpu-cpu")
+        {
+            return OpenIlgpu(DeviceKind.IlgpuCpu, 0, ParseSimulatedGroup(id));
+        }
+
         int index = ParseIndex(id);
         return kindName switch
         {
             ReferenceBackend.BackendName => new ReferenceBackend(),
-            "ilgpu-cpu" => OpenIlgpu(DeviceKind.IlgpuCpu, 0, index),
             "cuda" => OpenIlgpu(DeviceKind.Cuda, index),
             "opencl" => OpenIlgpu(DeviceKind.OpenCL, index),
             _ => throw new DeviceException($"Unknown backend '{name}'. Choose one of: {string.Join(", ", Names)} (cuda and opencl take an optional :index, cpu an optional :512, :256 or :128 vector width)."),
@@ -91,6 +95,15 @@ public static class BackendFactory
             "128" => SimdWidth.V128,
             _ => throw new DeviceException($"Vector width in '{id}' must be 512, 256 or 128."),
         };
+    }
+
+    /// <summary>The simulated group size of <c>ilgpu-cpu:N</c> (0 without a suffix: the default device).</summary>
+    private static int ParseSimulatedGroup(string id)
+    {
+        int colon = id.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? 0
+            : int.TryParse(id.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int threads) && threads > 0 ? threads
+            : throw new DeviceException($"'{id}': the suffix of ilgpu-cpu is the simulated group size in threads (a multiple of {IlgpuCpuConfig.ThreadsPerWarp} up to 1024, e.g. ilgpu-cpu:256).");
     }
 
     private static int ParseIndex(string id)

@@ -79,6 +79,25 @@ public sealed class BackendFactoryTests
     }
 
     [Theory]
+    [InlineData("ilgpu-cpu:abc")]
+    [InlineData("ilgpu-cpu:0")]
+    [InlineData("ilgpu-cpu:7")]
+    [InlineData("ilgpu-cpu:2048")]
+    public void Malformed_simulated_group_size_is_a_device_error_naming_the_rule(string name)
+    {
+        var e = Assert.Throws<DeviceException>(() => BackendFactory.Open(name));
+        Assert.Contains("multiple of 4 up to 1024", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ilgpu_cpu_with_a_group_size_simulates_groups_that_large()
+    {
+        using var backend = (Runtime.Backends.Ilgpu.IlgpuBackend)BackendFactory.Open("ilgpu-cpu:256");
+        Assert.Equal(256, backend.Device.MaxThreadsPerGroup);
+        Assert.Equal([16, 8], backend.TileSides);
+    }
+
+    [Theory]
     [InlineData("reference")]
     [InlineData("cpu")]
     [InlineData("ilgpu-cpu")]
